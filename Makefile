@@ -1,0 +1,63 @@
+# CRM 360 — everyday commands. Only Python 3.11+ is needed: the database falls back to an
+# embedded PostgreSQL (pgserver) under var/ when DATABASE_URL is not set, and tasks run
+# in-process when REDIS_URL is not set.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1:8000
+SCALE ?= small
+
+.PHONY: install run migrate seed test test-fast lint format check bench worker beat stop-db clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: install
+	$(PY) manage.py migrate --no-input
+
+seed: migrate
+	$(PY) manage.py seed_demo --scale $(SCALE)
+
+run: seed
+	@echo "Serveur : http://$(HOST)/  (Ctrl+C pour arrêter)"
+	$(PY) manage.py runserver $(HOST)
+
+worker: install
+	$(BIN)/celery -A crm worker --loglevel=info
+
+beat: install
+	$(BIN)/celery -A crm beat --loglevel=info
+
+test: install
+	$(BIN)/lint-imports
+	$(PY) manage.py makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check: install
+	DJANGO_SETTINGS_MODULE=crm.settings.production $(PY) manage.py check --deploy --fail-level WARNING
+
+bench: install
+	@echo "Benchmarks live in bench/; each script documents its data and prints p50/p95."
+
+stop-db: install
+	$(PY) -c "from pathlib import Path; from crm.embedded_db import stop; stop(Path('var/pgdata'))"
+
+clean:
+	rm -rf $(VENV) var/static .pytest_cache

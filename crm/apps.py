@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "crm"
+    label = "crm"
+    verbose_name = _("Socle")
+
+    def ready(self) -> None:
+        from crm import demo, grants, rights
+        from crm.exports import builtin  # noqa: F401  (registers the core exporters)
+
+        rights.role_grants.register(self.label, grants.GRANTS)
+        demo.demo_registry.register(self.label, demo.seed_core, order=0)
+        post_migrate.connect(rights.apply_role_grants, dispatch_uid="crm.apply_role_grants")

@@ -1,0 +1,32 @@
+from .audit import AuditEntry
+from .exports import ExportJob
+from .reference import Country, Currency
+from .rights import BusinessPermission
+from .tenancy import (
+    BusinessLine,
+    Company,
+    InternalOrganisation,
+    Licence,
+    Membership,
+    MembershipBusinessLine,
+    MembershipOrganisation,
+    Parameter,
+    TenantModel,
+)
+
+__all__ = [
+    "AuditEntry",
+    "BusinessLine",
+    "BusinessPermission",
+    "Company",
+    "Country",
+    "Currency",
+    "ExportJob",
+    "InternalOrganisation",
+    "Licence",
+    "Membership",
+    "MembershipBusinessLine",
+    "MembershipOrganisation",
+    "Parameter",
+    "TenantModel",
+]

@@ -1,0 +1,46 @@
+"""An export requested by a user, processed by a task, downloadable by its owner until it expires."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from .tenancy import TenantModel
+
+
+class ExportJob(TenantModel):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        RUNNING = "running", _("En cours")
+        DONE = "done", _("Terminé")
+        FAILED = "failed", _("Échec")
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", _("Excel")
+        PDF = "pdf", _("PDF")
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("demandeur")
+    )
+    exporter = models.CharField(_("export"), max_length=60)
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    sections = models.JSONField(_("sections"), default=list, blank=True)
+    parameters = models.JSONField(_("paramètres"), default=dict, blank=True)
+    status = models.CharField(_("état"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    progress = models.PositiveSmallIntegerField(_("avancement (%)"), default=0)
+    file = models.FileField(_("fichier"), upload_to="exports/%Y/%m/", blank=True)
+    error = models.TextField(_("erreur"), blank=True)
+    created_at = models.DateTimeField(_("demandé le"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("terminé le"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expire le"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["tenant", "owner", "-created_at"], name="exportjob_owner_idx")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="exportjob_progress_max_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.exporter} ({self.get_format_display()})"

@@ -1,0 +1,25 @@
+// Small behaviours of the base layout. No inline scripts anywhere: the CSP forbids them.
+(function () {
+  "use strict";
+
+  // Forms marked data-autosubmit submit when one of their selects changes (company switcher).
+  document.addEventListener("change", function (event) {
+    var form = event.target.closest("form[data-autosubmit]");
+    if (form && event.target.matches("select")) {
+      form.requestSubmit();
+    }
+  });
+
+  // Close an open <details> menu when clicking elsewhere or pressing Escape.
+  function closeMenus(except) {
+    document.querySelectorAll("details.menu[open]").forEach(function (menu) {
+      if (menu !== except) menu.removeAttribute("open");
+    });
+  }
+  document.addEventListener("click", function (event) {
+    closeMenus(event.target.closest("details.menu"));
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key === "Escape") closeMenus(null);
+  });
+})();

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class VentesConfig(AppConfig):
+    name = "ventes"
+    verbose_name = _("Ventes")
+
+    def ready(self) -> None:
+        from crm.rights import role_grants
+
+        from . import grants
+
+        role_grants.register(self.label, grants.GRANTS)

@@ -1,6 +1,11 @@
 # CRM 360 — everyday commands. Only Python 3.11+ is needed: the database falls back to an
 # embedded PostgreSQL (pgserver) under var/ when DATABASE_URL is not set, and tasks run
 # in-process when REDIS_URL is not set.
+ifneq (,$(wildcard .env))
+include .env
+export
+endif
+
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin

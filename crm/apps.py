@@ -11,7 +11,11 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from crm import demo, grants, rights
         from crm.exports import builtin  # noqa: F401  (registers the core exporters)
+        from crm.services import reference
 
         rights.role_grants.register(self.label, grants.GRANTS)
         demo.demo_registry.register(self.label, demo.seed_core, order=0)
         post_migrate.connect(rights.apply_role_grants, dispatch_uid="crm.apply_role_grants")
+        post_migrate.connect(
+            reference.reference_data_after_flush, sender=self, dispatch_uid="crm.reference_data_after_flush"
+        )

@@ -8,16 +8,20 @@ started with a long-lived owner: it keeps running after the starting process exi
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 EMBEDDED_DB_NAME = "crm360"
 
 
 def _server(data_dir: Path):
-    import pgserver  # imported lazily: only machines without DATABASE_URL need it
-
     data_dir.parent.mkdir(parents=True, exist_ok=True)
-    return pgserver.get_server(data_dir, cleanup_mode=None)
+    with warnings.catch_warnings():
+        # pgserver asks platformdirs for a runtime directory, which warns when XDG_RUNTIME_DIR is unset.
+        warnings.simplefilter("ignore")
+        import pgserver  # imported lazily: only machines without DATABASE_URL need it
+
+        return pgserver.get_server(data_dir, cleanup_mode=None)
 
 
 def database_settings(data_dir: Path) -> dict:

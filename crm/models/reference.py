@@ -1,4 +1,11 @@
-"""Global reference data, shared by every tenant (loaded from fixtures/)."""
+"""Global reference data, shared by every tenant.
+
+The rows come from fixtures/countries.json and fixtures/currencies.json, generated from registry
+packages by scripts/generate_reference_data.py and loaded by the data migration
+``crm.0002_reference_data`` (again by ``manage.py load_reference_data``).
+"""
+
+import re
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +14,8 @@ from django.utils.translation import gettext_lazy as _
 class Country(models.Model):
     code = models.CharField(_("code ISO"), max_length=2, unique=True)
     name = models.CharField(_("nom"), max_length=100)
-    postal_code_regex = models.CharField(_("format du code postal"), max_length=300, blank=True)
+    # Anchored (``^(?:...)$``); empty when the country has no postal codes.
+    postal_code_regex = models.CharField(_("format du code postal"), max_length=500, blank=True)
     postal_code_required = models.BooleanField(_("code postal obligatoire"), default=False)
     legal_ids_required = models.BooleanField(
         _("SIRET et TVA intracommunautaire obligatoires pour une personne morale"), default=False
@@ -24,6 +32,12 @@ class Country(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def postal_code_matches(self, value: str) -> bool:
+        """Whether ``value`` has this country's postal-code format (any value when it has none)."""
+        if not self.postal_code_regex:
+            return True
+        return re.fullmatch(self.postal_code_regex, value, flags=re.ASCII) is not None
 
 
 class Currency(models.Model):

@@ -41,3 +41,24 @@ def login(client):
         return client
 
     return _login
+
+
+@pytest.fixture
+def celery_eager():
+    """Run queued Celery tasks in-process, even when REDIS_URL is set (restored afterwards)."""
+    from tests.celery_worker import celery_conf
+
+    with celery_conf(task_always_eager=True):
+        yield
+
+
+@pytest.fixture
+def celery_worker(transactional_db, settings, tmp_path):
+    """A real Celery worker (needs REDIS_URL) on a private queue, reading the test database:
+    use it with committed data (transactional_db). Files go to a temporary MEDIA_ROOT shared
+    with the worker. Skipped without REDIS_URL, except on CI where it fails."""
+    from tests.celery_worker import celery_worker_running
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    with celery_worker_running(tmp_path) as worker:
+        yield worker

@@ -1,8 +1,12 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from crm.exports import views
 
 app_name = "exports"
 
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="crm/exports/list.html"), name="list"),
+    path("", views.ExportListView.as_view(), name="list"),
+    path("demander/", views.ExportRequestView.as_view(), name="request"),
+    path("<int:pk>/etat/", views.ExportStatusView.as_view(), name="status"),
+    path("<int:pk>/telecharger/", views.ExportDownloadView.as_view(), name="download"),
 ]

@@ -1,7 +1,10 @@
 """An export requested by a user, processed by a task, downloadable by its owner until it expires."""
 
+import posixpath
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .tenancy import TenantModel
@@ -44,3 +47,22 @@ class ExportJob(TenantModel):
 
     def __str__(self) -> str:
         return f"{self.exporter} ({self.get_format_display()})"
+
+    @property
+    def exporter_label(self) -> str:
+        from crm.exports.registry import exporter_registry
+
+        return exporter_registry.label(self.exporter)
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in (self.Status.PENDING, self.Status.RUNNING)
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def download_name(self) -> str:
+        """The file's own name, without the random folder that keeps stored paths unguessable."""
+        return posixpath.basename(self.file.name) if self.file else ""

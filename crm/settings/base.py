@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
@@ -162,6 +163,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 2, "socket_timeout": 5}
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# Default schedules; django-celery-beat copies them into the database, where admins can change them.
+CELERY_BEAT_SCHEDULE = {
+    "exports-purge-daily": {"task": "crm.exports_purge", "schedule": crontab(hour=3, minute=15)},
+}
 
 # --- Exports --------------------------------------------------------------------------------------
 EXPORT_EXPIRY_DAYS = 7

@@ -10,7 +10,8 @@
     }
   });
 
-  // Close an open <details> menu when clicking elsewhere or pressing Escape.
+  // Close an open <details> menu when clicking elsewhere or pressing Escape (focus goes back
+  // to the menu's summary so keyboard users keep their place).
   function closeMenus(except) {
     document.querySelectorAll("details.menu[open]").forEach(function (menu) {
       if (menu !== except) menu.removeAttribute("open");
@@ -20,6 +21,21 @@
     closeMenus(event.target.closest("details.menu"));
   });
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape") closeMenus(null);
+    if (event.key !== "Escape") return;
+    var open = document.activeElement && document.activeElement.closest("details.menu[open]");
+    closeMenus(null);
+    if (open) open.querySelector("summary").focus();
   });
+
+  // Screen readers: the highlighted link of the left navigation is the current page.
+  function markCurrentPage() {
+    document.querySelectorAll(".sidenav a.active").forEach(function (link) {
+      link.setAttribute("aria-current", "page");
+    });
+  }
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", markCurrentPage);
+  } else {
+    markCurrentPage();
+  }
 })();

@@ -33,13 +33,17 @@ class TenantScopeMiddleware:
         if membership is not None:
             request.membership = membership
             request.tenant = membership.tenant
-            with scope(tenant=membership.tenant):
-                return self.get_response(request)
 
         if user.is_superuser and request.path.startswith(reverse("admin:index")):
             # Reviewed exception (DESIGN.md §4): platform superusers administer every tenant in
-            # the admin; each admin class still shows the tenant column and filters by it.
+            # the admin, whether or not they also hold a membership. The explicit filter that
+            # replaces the scope is the admin's own: crm.admin_base.TenantAdmin shows the tenant
+            # column and list filter, and makes the superuser choose the tenant of a new row.
             with scopes_disabled():
+                return self.get_response(request)
+
+        if membership is not None:
+            with scope(tenant=membership.tenant):
                 return self.get_response(request)
         if request.path.startswith(self.OPEN_PREFIXES):
             return self.get_response(request)

@@ -25,6 +25,7 @@ from crm.models import (
     AuditEntry,
     BusinessLine,
     Company,
+    Counter,
     Country,
     Currency,
     ExportJob,
@@ -436,3 +437,9 @@ class ExportJobAdmin(ReadOnlyAdminMixin, TenantAdmin):
     list_select_related = ("owner",)
     # The file is its owner's: it is downloaded through the export screens, which check the owner.
     exclude = ("file",)
+
+
+@admin.register(Counter)
+class CounterAdmin(ReadOnlyAdminMixin, TenantAdmin):
+    list_display = ("key", "value")
+    search_fields = ("key",)

@@ -1,3 +1,35 @@
-"""What each role may do with this app's models (DESIGN.md §4). Filled as models arrive."""
+"""What each role may do with the tiers models (DESIGN.md §4)."""
 
-GRANTS: dict = {}
+from crm.rights import ADMINISTRATEUR, ALL, COMMERCIAL, EDIT, MANAGER, TECHNICIEN, VIEW
+
+# Master data a sales rep creates and edits.
+_EDITED_BY_SALES = [
+    "thirdparty",
+    "address",
+    "addressphone",
+    "addressemail",
+    "site",
+    "sitebusinessline",
+    "shipto",
+    "bankaccount",
+    "contact",
+    "contactlink",
+]
+_REFERENCE = ["segmentvalue", "tag", "postalcode", "nafcode"]
+_LINKS = ["thirdpartytag", "thirdpartyclassification", "thirdpartyalloweduser"]
+
+GRANTS = {
+    COMMERCIAL: [
+        *[(model, EDIT) for model in _EDITED_BY_SALES],
+        *[(model, ALL) for model in _LINKS if model != "thirdpartyalloweduser"],
+        ("thirdpartyalloweduser", VIEW),
+        *[(model, VIEW) for model in _REFERENCE],
+    ],
+    TECHNICIEN: [*[(model, VIEW) for model in _EDITED_BY_SALES + _REFERENCE + _LINKS]],
+    MANAGER: [
+        *[(model, ALL) for model in _EDITED_BY_SALES + _LINKS],
+        *[(model, VIEW) for model in _REFERENCE],
+        ("tag", ALL),
+    ],
+    ADMINISTRATEUR: [*[(model, ALL) for model in _EDITED_BY_SALES + _LINKS + _REFERENCE]],
+}

@@ -1,4 +1,5 @@
 from .audit import AuditEntry
+from .counters import Counter
 from .exports import ExportJob
 from .reference import Country, Currency
 from .rights import BusinessPermission
@@ -19,6 +20,7 @@ __all__ = [
     "BusinessLine",
     "BusinessPermission",
     "Company",
+    "Counter",
     "Country",
     "Currency",
     "ExportJob",

@@ -23,7 +23,8 @@ def test_every_domain_table_has_its_own_tenant_column():
     from django.apps import apps
 
     domain_apps = {"crm", "tiers", "parc", "ventes", "fidelite", "synthese"}
-    platform = {"Company", "Country", "Currency", "BusinessPermission"}
+    # Platform and global reference tables (DESIGN.md §4: reference data is global or per tenant).
+    platform = {"Company", "Country", "Currency", "BusinessPermission", "PostalCode", "NafCode"}
     for model in apps.get_models():
         if model._meta.app_label in domain_apps and model.__name__ not in platform:
             field = model._meta.get_field("tenant")

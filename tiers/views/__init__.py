@@ -1,0 +1,1 @@
+"""Views of the tiers app, one module per area; each module exposes its own ``urlpatterns``."""

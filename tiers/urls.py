@@ -4,7 +4,7 @@ from importlib import import_module
 
 app_name = "tiers"
 
-VIEW_MODULES = ("lists", "third_parties", "addresses", "contacts")
+VIEW_MODULES = ("lists", "third_parties", "sites_banks", "contacts")
 
 urlpatterns: list = []
 for _name in VIEW_MODULES:

@@ -20,3 +20,9 @@ class ExportRequestForm(forms.Form):
     exporter = forms.CharField(label=_("Export"), max_length=60)
     format = forms.CharField(label=_("Format"), max_length=10)
     sections = SectionsField(label=_("Sections"), required=False)
+    # The query string of the screen the export comes from (a list's filters), stored on the job.
+    query = forms.CharField(label=_("Filtres"), required=False, max_length=2000)
+
+    def parameters(self) -> dict:
+        query = self.cleaned_data.get("query")
+        return {"query": query} if query else {}

@@ -65,6 +65,7 @@ class ExportRequestView(TenantPermissionRequiredMixin, View):
                 exporter_key=form.cleaned_data["exporter"],
                 format=form.cleaned_data["format"],
                 sections=form.cleaned_data["sections"],
+                parameters=form.parameters(),
             )
         except ValidationError as error:
             for message in error.messages:

@@ -102,6 +102,8 @@ else:
 
     DATABASES = {"default": database_settings(VAR_DIR / "pgdata")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# JIT compilation costs 1-2 s on list queries over 100k rows and never pays back for OLTP queries.
+DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME", "crm360_test")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -200,3 +202,13 @@ LOGGING = {
 
 # Our MembershipObjectBackend is guardian's backend, gated by the membership role.
 SILENCED_SYSTEM_CHECKS = ["guardian.W001"]
+
+# --- Tiers: geocoder of the sites ("Vérifier l'adresse"; tiers/geocoding.py) ---------------------
+# Backend: "" (not configured: the action answers with a French message) or "ban" (the French
+# national address API, Base Adresse Nationale). GEOCODER_URL is the API's root, without /search/.
+GEOCODER_BACKEND = os.environ.get("GEOCODER_BACKEND", "")
+GEOCODER_URL = os.environ.get("GEOCODER_URL", "https://api-adresse.data.gouv.fr")
+GEOCODER_TIMEOUT = float(os.environ.get("GEOCODER_TIMEOUT", "5"))
+# Below this BAN score (0 to 1) the answer is too uncertain to be written on the site.
+GEOCODER_MIN_SCORE = float(os.environ.get("GEOCODER_MIN_SCORE", "0.5"))
+# --- End of tiers geocoder settings ---------------------------------------------------------------

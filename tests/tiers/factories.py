@@ -16,6 +16,7 @@ class ThirdPartyFactory(TenantFactory):
 
     class Meta:
         model = tiers.ThirdParty
+        skip_postgeneration_save = True
 
     tenant = factory.SubFactory(CompanyFactory)
     code = factory.Sequence(lambda n: f"C{n:06d}")

@@ -1,0 +1,149 @@
+"""Excel exports of the customer, prospect and contact lists (core's export framework).
+
+The list's "Exporter (Excel)" button stores the list's effective query string on the job
+(``parameters["query"]``); the exporter re-applies the same FilterSet over the same selector as
+the screen, as the job's owner, so the file holds exactly the rows the list shows (every page),
+in the same order. Rows are streamed with ``.iterator()``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.http import QueryDict
+from django.utils.translation import gettext_lazy as _
+
+from crm.exports.registry import XLSX, Column, Exporter, Sheet, exporter_registry
+from crm.models import ExportJob, Membership
+from crm.normalize import phone_display
+from crm.services.tenancy import membership_activate
+
+from .filters import SORT_PARAMETER, list_filterset
+from .tables import ContactTable, ThirdPartyTable, status_badges
+
+CHUNK_SIZE = 2000
+
+
+def _owner_filterset(job: ExportJob, list_key: str):
+    """The list's FilterSet as the job's owner sees it now (rights are checked again at run time)."""
+    owner = job.owner
+    membership = Membership.objects.filter(tenant=job.tenant, user=owner, is_active=True).first()
+    if membership is None:
+        raise PermissionDenied(f"user {owner.pk} is no longer a member of tenant {job.tenant_id}")
+    membership_activate(owner, membership)
+    if not exporter_registry.get(job.exporter).is_allowed(owner):
+        raise PermissionDenied(f"user {owner.pk} may no longer run export {job.exporter}")
+    data = QueryDict((job.parameters or {}).get("query", ""))
+    return list_filterset(list_key, data, tenant=job.tenant, user=owner), data.get(SORT_PARAMETER)
+
+
+def _ordered(table_class, queryset, sort: str | None):
+    """The rows in the order of the screen's table (its sort parameter, same column rules)."""
+    table = table_class(queryset, order_by=sort or None)
+    return table.data.data
+
+
+class _ThirdPartyListExporter(Exporter):
+    formats = (XLSX,)
+    sheet_title = ""
+
+    columns = (
+        Column(_("Code"), width=12),
+        Column(_("Raison sociale"), width=40),
+        Column(_("Statut"), width=24),
+        Column(_("Adresse"), width=36),
+        Column(_("Code postal"), width=10),
+        Column(_("Ville"), width=24),
+        Column(_("Téléphone"), width=16),
+        Column(_("E-mail"), width=30),
+        Column(_("Activités"), width=30),
+        Column(_("Étiquettes"), width=30),
+        Column(_("SIRET"), width=16),
+        Column(_("N° TVA intracommunautaire"), width=18),
+        Column(_("Code NAF/APE"), width=10),
+    )
+
+    def sheets(self, job: ExportJob) -> list[Sheet]:
+        filterset, sort = _owner_filterset(job, self.key)
+        rows = _ordered(ThirdPartyTable, filterset.qs, sort)
+        return [
+            Sheet(title=self.sheet_title, columns=self.columns, rows=self._rows(rows), count=rows.count())
+        ]
+
+    @staticmethod
+    def _rows(queryset) -> Iterator[list[Any]]:
+        for third_party in queryset.iterator(chunk_size=CHUNK_SIZE):
+            yield [
+                third_party.code,
+                third_party.name,
+                ", ".join(label for _css, label in status_badges(third_party)),
+                third_party.main_line1 or "",
+                third_party.main_postal_code or "",
+                third_party.main_city or "",
+                phone_display(third_party.main_phone or ""),
+                third_party.main_email or "",
+                ", ".join(third_party.business_line_names or []),
+                ", ".join(third_party.tag_labels or []),
+                third_party.siret,
+                third_party.vat_number,
+                third_party.naf,
+            ]
+
+
+@exporter_registry.register
+class CustomerListExporter(_ThirdPartyListExporter):
+    key = "customers"
+    label = _("Liste des clients")
+    sheet_title = _("Clients")
+
+
+@exporter_registry.register
+class ProspectListExporter(_ThirdPartyListExporter):
+    key = "prospects"
+    label = _("Liste des prospects")
+    sheet_title = _("Prospects")
+
+
+@exporter_registry.register
+class ContactListExporter(Exporter):
+    key = "contacts"
+    label = _("Liste des contacts")
+    formats = (XLSX,)
+
+    columns = (
+        Column(_("Code"), width=16),
+        Column(_("Civilité"), width=8),
+        Column(_("Nom"), width=24),
+        Column(_("Prénom"), width=20),
+        Column(_("Fonction"), width=24),
+        Column(_("Service"), width=20),
+        Column(_("Tiers"), width=40),
+        Column(_("Téléphone"), width=16),
+        Column(_("Portable"), width=16),
+        Column(_("E-mail"), width=30),
+    )
+
+    def sheets(self, job: ExportJob) -> list[Sheet]:
+        filterset, sort = _owner_filterset(job, self.key)
+        rows = _ordered(ContactTable, filterset.qs, sort)
+        return [Sheet(title=_("Contacts"), columns=self.columns, rows=self._rows(rows), count=rows.count())]
+
+    @staticmethod
+    def _rows(queryset) -> Iterator[list[Any]]:
+        for contact in queryset.iterator(chunk_size=CHUNK_SIZE):
+            yield [
+                contact.key,
+                contact.get_civility_display(),
+                contact.last_name,
+                contact.first_name,
+                contact.function.label if contact.function else "",
+                contact.department,
+                ", ".join(
+                    f"{link.third_party.code} {link.third_party.name}" for link in contact.visible_links
+                ),
+                phone_display(contact.phone),
+                phone_display(contact.mobile),
+                contact.email,
+            ]

@@ -22,6 +22,20 @@ CONTRACT = [
     ("crm.change_parameter", False, False, False, True),
     ("crm.add_membership", False, False, False, True),
     ("crm.view_auditentry", False, False, True, True),
+    # tiers: sales edit master data, technicians read it, only managers and admins delete
+    ("tiers.view_thirdparty", True, True, True, True),
+    ("tiers.add_thirdparty", True, False, True, True),
+    ("tiers.change_thirdparty", True, False, True, True),
+    ("tiers.delete_thirdparty", False, False, True, True),
+    ("tiers.view_contact", True, True, True, True),
+    ("tiers.add_contact", True, False, True, True),
+    ("tiers.change_contact", True, False, True, True),
+    ("tiers.add_site", True, False, True, True),
+    ("tiers.change_bankaccount", True, False, True, True),
+    ("tiers.change_shipto", True, False, True, True),
+    ("tiers.change_thirdpartyalloweduser", False, False, True, True),
+    ("tiers.view_segmentvalue", True, True, True, True),
+    ("tiers.change_segmentvalue", False, False, False, True),
 ]
 
 

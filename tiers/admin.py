@@ -155,3 +155,6 @@ class PostalCodeAdmin(GlobalReferenceAdmin):
 class NafCodeAdmin(GlobalReferenceAdmin):
     list_display = ("code", "label")
     search_fields = ("code", "label")
+
+
+from . import admin_terms  # noqa: E402, F401  (registers the reference tables of terms and links)

@@ -14,8 +14,28 @@ _EDITED_BY_SALES = [
     "bankaccount",
     "contact",
     "contactlink",
+    "thirdpartystatisticalfamily",
+    "secondaryrep",
+    "commercialfollowup",
+    "managementlink",
+    "filiationlink",
+    "relation",
+    "characteristicvalue",
 ]
-_REFERENCE = ["segmentvalue", "tag", "postalcode", "nafcode"]
+_REFERENCE = [
+    "segmentvalue",
+    "tag",
+    "postalcode",
+    "nafcode",
+    "paymentterm",
+    "statisticalaxis",
+    "statisticalfamily",
+    "managementlinktype",
+    "filiationlinktype",
+    "relationtype",
+    "characteristicgroup",
+    "characteristicfield",
+]
 _LINKS = ["thirdpartytag", "thirdpartyclassification", "thirdpartyalloweduser"]
 
 GRANTS = {

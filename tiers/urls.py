@@ -4,7 +4,21 @@ from importlib import import_module
 
 app_name = "tiers"
 
-VIEW_MODULES = ("lists", "third_parties", "sites_banks", "contacts")
+# Each module appends its urlpatterns; the later ones also register sections of the third party's
+# page (tiers.views.detail), so "detail" comes first.
+VIEW_MODULES = (
+    "detail",
+    "lists",
+    "third_parties",
+    "sites_banks",
+    "contacts",
+    "terms",
+    "lifecycle",
+    "links",
+    "characteristics",
+    "registry",
+    "merge",
+)
 
 urlpatterns: list = []
 for _name in VIEW_MODULES:

@@ -12,7 +12,7 @@ from tests.factories import BusinessLineFactory, member
 from tests.tiers.factories_lists import TagFactory, rich_third_party, third_party
 from tiers.models import ThirdParty
 from tiers.selectors_lists import iban_masked
-from tiers.views.lists import page_actions, reverse_or_none
+from tiers.views.detail import page_actions, reverse_or_none
 
 
 def url(record) -> str:

@@ -55,6 +55,11 @@ class SegmentKind(models.TextChoices):
     ACTIVITY = "activity", _("Activité (segmentation)")
     ORIGIN = "origin", _("Origine")
     CONTACT_FUNCTION = "contact_function", _("Fonction d'un contact")
+    REMINDER_GROUP = "reminder_group", _("Groupe de relance")
+    TAX_REGIME = "tax_regime", _("Régime de taxe")
+    COMMISSION_CATEGORY = "commission_category", _("Catégorie de commission")
+    REP_ROLE = "rep_role", _("Rôle d'un représentant secondaire")
+    PRODUCT_FAMILY = "product_family", _("Famille commerciale de produit")
 
 
 class SegmentValue(TenantModel):

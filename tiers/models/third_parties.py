@@ -1,12 +1,15 @@
 """The third party (one table for customers, prospects and every other role) and its visibility."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from crm.fields import WebsiteField
 from crm.models import TenantModel
+
+from .terms import TERMS_CONSTRAINTS, ThirdPartyTerms
 
 
 class Lifecycle(models.TextChoices):
@@ -28,7 +31,7 @@ LANGUAGES = [
 ]
 
 
-class ThirdParty(TenantModel):
+class ThirdParty(ThirdPartyTerms, TenantModel):
     code = models.CharField(_("code"), max_length=20)
     name = models.CharField(_("raison sociale"), max_length=150)
     name_search = models.CharField(
@@ -108,6 +111,21 @@ class ThirdParty(TenantModel):
         related_name="+",
         verbose_name=_("utilisateurs autorisés"),
     )
+    # Relationship dates, kept up to date by tiers.services.relationship (called by later apps).
+    first_contact_at = models.DateTimeField(_("premier contact"), null=True, blank=True, editable=False)
+    last_contact_at = models.DateTimeField(_("dernier contact"), null=True, blank=True, editable=False)
+    last_contact_kind = models.CharField(
+        _("type du dernier contact"), max_length=40, blank=True, editable=False
+    )
+    next_contact_at = models.DateTimeField(_("prochain contact"), null=True, blank=True, editable=False)
+    next_contact_kind = models.CharField(
+        _("type du prochain contact"), max_length=40, blank=True, editable=False
+    )
+    last_quote_on = models.DateField(_("date du dernier devis"), null=True, blank=True, editable=False)
+    first_order_on = models.DateField(
+        _("date de la première commande"), null=True, blank=True, editable=False
+    )
+    characteristic_values = GenericRelation("tiers.CharacteristicValue", related_query_name="third_party")
     created_at = models.DateTimeField(_("créé le"), auto_now_add=True)
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
@@ -124,11 +142,15 @@ class ThirdParty(TenantModel):
             models.CheckConstraint(
                 condition=Q(is_closed=False) | Q(closed_at__isnull=False), name="thirdparty_closed_has_date"
             ),
+            *TERMS_CONSTRAINTS,
         ]
         indexes = [
             models.Index(fields=["tenant", "lifecycle", "name"], name="thirdparty_list_idx"),
             models.Index(fields=["tenant", "siren"], name="thirdparty_siren_idx"),
             models.Index(fields=["tenant", "vat_number"], name="thirdparty_vat_idx"),
+            models.Index(fields=["tenant", "rep_1"], name="thirdparty_rep1_idx"),
+            models.Index(fields=["tenant", "rep_2"], name="thirdparty_rep2_idx"),
+            models.Index(fields=["tenant", "group"], name="thirdparty_group_idx"),
         ]
 
     def __str__(self) -> str:

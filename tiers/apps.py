@@ -1,6 +1,11 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+DEMO_AREAS = ("terms", "lifecycle", "links", "characteristics")
 
 
 class TiersConfig(AppConfig):
@@ -20,6 +25,16 @@ class TiersConfig(AppConfig):
 
         role_grants.register(self.label, grants.GRANTS)
         demo_registry.register(self.label, seed_tiers, order=10)
+        # Each area of the second tiers issue seeds its own demo rows after the third parties exist:
+        # tiers/demo_<area>.py defines ``seed(ctx)``.
+        for position, area in enumerate(DEMO_AREAS, start=1):
+            try:
+                module = import_module(f"tiers.demo_{area}")
+            except ModuleNotFoundError as exc:
+                if exc.name != f"tiers.demo_{area}":
+                    raise
+                continue
+            demo_registry.register(f"{self.label}_{area}", module.seed, order=10 + position)
         post_migrate.connect(
             reference.tiers_reference_after_flush, sender=self, dispatch_uid="tiers.reference_after_flush"
         )

@@ -4,7 +4,6 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
-
 DEMO_AREAS = ("terms", "lifecycle", "links", "characteristics")
 
 

@@ -19,6 +19,7 @@ from .links import (
     Relation,
     RelationType,
 )
+from .owned import CustomerOwnedModel, customer_indexes
 from .reference import NafCode, PostalCode, SegmentKind, SegmentValue, Tag
 from .terms import (
     AbcCategory,
@@ -65,6 +66,7 @@ __all__ = [
     "Contact",
     "ContactLink",
     "CreditControl",
+    "CustomerOwnedModel",
     "Direction",
     "DueDateBasis",
     "FieldKind",
@@ -96,4 +98,5 @@ __all__ = [
     "ThirdPartyStatisticalFamily",
     "ThirdPartyTag",
     "ThirdPartyVisibility",
+    "customer_indexes",
 ]

@@ -1,5 +1,3 @@
-from importlib import import_module
-
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +11,9 @@ class TiersConfig(AppConfig):
 
     def ready(self) -> None:
         from crm.demo import demo_registry
+        from crm.events import domain_events
         from crm.rights import role_grants
+        from crm.url_modules import area_modules
 
         from . import (
             exports,  # noqa: F401  (registers the list exporters)
@@ -24,16 +24,14 @@ class TiersConfig(AppConfig):
 
         role_grants.register(self.label, grants.GRANTS)
         demo_registry.register(self.label, seed_tiers, order=10)
+        # Emitted by tiers.services.lifecycle.prospect_convert (tenant, actor, third_party).
+        domain_events.declare("third_party.converted", "Un prospect est transformé en client")
         # Each area of the second tiers issue seeds its own demo rows after the third parties exist:
         # tiers/demo_<area>.py defines ``seed(ctx)``.
-        for position, area in enumerate(DEMO_AREAS, start=1):
-            try:
-                module = import_module(f"tiers.demo_{area}")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"tiers.demo_{area}":
-                    raise
-                continue
-            demo_registry.register(f"{self.label}_{area}", module.seed, order=10 + position)
+        for position, module in enumerate(
+            area_modules("tiers", [f"demo_{area}" for area in DEMO_AREAS]), start=1
+        ):
+            demo_registry.register(module.__name__, module.seed, order=10 + position)
         post_migrate.connect(
             reference.tiers_reference_after_flush, sender=self, dispatch_uid="tiers.reference_after_flush"
         )

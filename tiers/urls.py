@@ -1,6 +1,6 @@
 """URLs of the tiers app: the concatenation of each view module's ``urlpatterns``."""
 
-from importlib import import_module
+from crm.url_modules import area_urlpatterns
 
 app_name = "tiers"
 
@@ -20,12 +20,4 @@ VIEW_MODULES = (
     "merge",
 )
 
-urlpatterns: list = []
-for _name in VIEW_MODULES:
-    try:
-        _module = import_module(f"tiers.views.{_name}")
-    except ModuleNotFoundError as exc:
-        if exc.name != f"tiers.views.{_name}":
-            raise
-        continue
-    urlpatterns += _module.urlpatterns
+urlpatterns = area_urlpatterns("tiers.views", VIEW_MODULES)

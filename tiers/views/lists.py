@@ -20,9 +20,6 @@ from tiers.filters import list_filterset
 from tiers.tables import PER_PAGE, ContactTable, ThirdPartyTable
 
 LIST_TEMPLATE = "tiers/lists/list.html"
-DETAIL_TEMPLATE = "tiers/detail.html"
-# Written by the contacts area: the page includes it when it exists, else shows its own section.
-CONTACTS_SECTION_TEMPLATE = "tiers/contacts/_section.html"
 
 
 class _ListView(TenantPermissionRequiredMixin, View):

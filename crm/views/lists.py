@@ -1,0 +1,61 @@
+"""The list screen every app uses: permission → FilterSet over a selector's queryset → Table →
+template; an htmx request gets only the results partial, and the same FilterSet feeds the Excel
+exporter named ``export_key`` (so a list and its export never disagree)."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.shortcuts import render
+from django.views import View
+from django_tables2 import RequestConfig
+
+from crm.exports.registry import EXPORT_PERMISSION
+from crm.views.base import TenantPermissionRequiredMixin
+
+LIST_TEMPLATE = "crm/list.html"
+PER_PAGE = 25
+
+
+class FilteredListView(TenantPermissionRequiredMixin, View):
+    """Subclasses set ``permission_required``, ``title``, ``filterset_class``, ``table_class`` and
+    implement ``queryset(request)`` (a selector call that applies tenancy and visibility)."""
+
+    http_method_names = ["get"]
+    title = ""
+    filterset_class: type | None = None
+    table_class: type | None = None
+    template_name = LIST_TEMPLATE
+    # Key of the exporter registered with crm.exports.registry, or "" when the list has none.
+    export_key = ""
+    # The left-navigation entry to highlight (see templates/base.html).
+    nav = ""
+    per_page = PER_PAGE
+
+    def queryset(self, request) -> QuerySet:
+        raise NotImplementedError
+
+    def filterset(self, request):
+        return self.filterset_class(request.GET, queryset=self.queryset(request), request=request)
+
+    def extra_context(self, request) -> dict:
+        return {}
+
+    def get(self, request, *args, **kwargs):
+        self.args, self.kwargs = args, kwargs
+        filterset = self.filterset(request)
+        table = self.table_class(filterset.qs)
+        RequestConfig(request, paginate={"per_page": self.per_page}).configure(table)
+        query = request.GET.copy()
+        query.pop("page", None)
+        context = {
+            "title": self.title,
+            "nav": self.nav,
+            "filter": filterset,
+            "table": table,
+            "export_key": self.export_key,
+            "export_query": query.urlencode(),
+            "can_export": bool(self.export_key) and request.user.has_perm(EXPORT_PERMISSION),
+            **self.extra_context(request),
+        }
+        template = f"{self.template_name}#results" if request.htmx else self.template_name
+        return render(request, template, context)

@@ -3,7 +3,8 @@
 tests/test_permission_matrix.py walks every pattern of the URL resolver and calls each one as
 every actor of ``ACTORS``. A pattern is either
 
-- an ``Entry`` in the ``ENTRIES`` dict of its app's ``tests/<app>/matrix.py``, keyed by its
+- an ``Entry`` in the ``ENTRIES`` dict of its app's ``tests/<app>/matrix.py`` or of one area
+  module ``tests/<app>/matrix_<area>.py``, keyed by its
   namespaced URL name (``"exports:status"``), saying how to build the URL kwargs (from data the
   entry creates in tenant A), the method, POST data and headers, the status that means success,
   and whether the URL points at a tenant-A object (then tenant B's user gets 404); or
@@ -17,7 +18,7 @@ TenantPermissionRequiredMixin) or on a function view; None means "any member of 
 
 Adding an app's URLs::
 
-    # tests/parc/matrix.py
+    # tests/parc/matrix_assets.py
     from tests.matrix import Entry
 
     def _asset(ctx):
@@ -30,8 +31,10 @@ Adding an app's URLs::
 from __future__ import annotations
 
 import importlib
+import pkgutil
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -208,6 +211,18 @@ class Registry:
         return None
 
 
+def _matrix_modules() -> list[str]:
+    """``tests/<app>/matrix.py`` and ``tests/<app>/matrix_<area>.py`` of every project app: each
+    area of an app keeps its own entries."""
+    names = []
+    for app_label in PROJECT_APPS:
+        folder = Path(__file__).parent / app_label
+        for info in sorted(pkgutil.iter_modules([str(folder)]), key=lambda info: info.name):
+            if info.name == "matrix" or info.name.startswith("matrix_"):
+                names.append(f"tests.{app_label}.{info.name}")
+    return names
+
+
 def registry() -> Registry:
     """The platform exclusions merged with every app's ``tests/<app>/matrix.py``.
 
@@ -216,14 +231,8 @@ def registry() -> Registry:
     """
     entries: dict[str, Entry] = {}
     excluded: dict[str, str] = dict(PLATFORM_EXCLUDED)
-    for app_label in PROJECT_APPS:
-        module_name = f"tests.{app_label}.matrix"
-        try:
-            module = importlib.import_module(module_name)
-        except ModuleNotFoundError as error:
-            if error.name != module_name:
-                raise
-            continue
+    for module_name in _matrix_modules():
+        module = importlib.import_module(module_name)
         for target, source in ((entries, "ENTRIES"), (excluded, "EXCLUDED")):
             for key, value in getattr(module, source, {}).items():
                 if key in entries or key in excluded:

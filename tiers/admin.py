@@ -157,4 +157,4 @@ class NafCodeAdmin(GlobalReferenceAdmin):
     search_fields = ("code", "label")
 
 
-from . import admin_terms  # noqa: E402, F401  (registers the reference tables of terms and links)
+from . import admin_records, admin_terms  # noqa: E402, F401  (register the rest of the app's models)

@@ -38,18 +38,26 @@ _REFERENCE = [
 ]
 _LINKS = ["thirdpartytag", "thirdpartyclassification", "thirdpartyalloweduser"]
 
+# The customer's shared records: everyone who works on the account adds documents, exchanges and
+# wiki pages; the vault is read in lists by all but revealed only with crm.reveal_secret.
+_RECORDS = ["attachment", "exchange", "signature", "wikipage", "vaultsecret"]
+
 GRANTS = {
     COMMERCIAL: [
         *[(model, EDIT) for model in _EDITED_BY_SALES],
         *[(model, ALL) for model in _LINKS if model != "thirdpartyalloweduser"],
         ("thirdpartyalloweduser", VIEW),
+        *[(model, EDIT) for model in _RECORDS],
         *[(model, VIEW) for model in _REFERENCE],
     ],
-    TECHNICIEN: [*[(model, VIEW) for model in _EDITED_BY_SALES + _REFERENCE + _LINKS]],
+    TECHNICIEN: [
+        *[(model, VIEW) for model in _EDITED_BY_SALES + _REFERENCE + _LINKS],
+        *[(model, EDIT) for model in _RECORDS],
+    ],
     MANAGER: [
-        *[(model, ALL) for model in _EDITED_BY_SALES + _LINKS],
+        *[(model, ALL) for model in _EDITED_BY_SALES + _LINKS + _RECORDS],
         *[(model, VIEW) for model in _REFERENCE],
         ("tag", ALL),
     ],
-    ADMINISTRATEUR: [*[(model, ALL) for model in _EDITED_BY_SALES + _LINKS + _REFERENCE]],
+    ADMINISTRATEUR: [*[(model, ALL) for model in _EDITED_BY_SALES + _LINKS + _REFERENCE + _RECORDS]],
 }

@@ -20,6 +20,16 @@ from .links import (
     RelationType,
 )
 from .owned import CustomerOwnedModel, customer_indexes
+from .records import (
+    Attachment,
+    AttachmentKind,
+    Exchange,
+    ExchangeStatus,
+    Signature,
+    SignatureStatus,
+    VaultSecret,
+    WikiPage,
+)
 from .reference import NafCode, PostalCode, SegmentKind, SegmentValue, Tag
 from .terms import (
     AbcCategory,
@@ -54,6 +64,8 @@ __all__ = [
     "Address",
     "AddressEmail",
     "AddressPhone",
+    "Attachment",
+    "AttachmentKind",
     "BankAccount",
     "BillingMode",
     "BillingPeriodicity",
@@ -69,6 +81,8 @@ __all__ = [
     "CustomerOwnedModel",
     "Direction",
     "DueDateBasis",
+    "Exchange",
+    "ExchangeStatus",
     "FieldKind",
     "FiliationLink",
     "FiliationLinkType",
@@ -87,6 +101,8 @@ __all__ = [
     "SegmentKind",
     "SegmentValue",
     "ShipTo",
+    "Signature",
+    "SignatureStatus",
     "Site",
     "SiteBusinessLine",
     "StatisticalAxis",
@@ -98,5 +114,7 @@ __all__ = [
     "ThirdPartyStatisticalFamily",
     "ThirdPartyTag",
     "ThirdPartyVisibility",
+    "VaultSecret",
+    "WikiPage",
     "customer_indexes",
 ]

@@ -25,6 +25,8 @@ class CharacteristicGroup(TenantModel):
         choices=CharacteristicTarget.choices,
         default=CharacteristicTarget.THIRD_PARTY,
     )
+    # For competitor assets, the group applies to one type of competitor asset (blank: all types).
+    target_kind = models.CharField(_("type rattaché"), max_length=20, blank=True)
     position = models.PositiveSmallIntegerField(_("ordre"), default=1)
     is_active = models.BooleanField(_("actif"), default=True)
 

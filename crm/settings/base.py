@@ -212,3 +212,18 @@ GEOCODER_TIMEOUT = float(os.environ.get("GEOCODER_TIMEOUT", "5"))
 # Below this BAN score (0 to 1) the answer is too uncertain to be written on the site.
 GEOCODER_MIN_SCORE = float(os.environ.get("GEOCODER_MIN_SCORE", "0.5"))
 # --- End of tiers geocoder settings ---------------------------------------------------------------
+# --- Tiers: company registry (SIRENE autofill; tiers/sirene.py) ------------------------------------
+# Backend: "" (not configured: the lookups answer with a French message) or "insee" (INSEE's API
+# Sirene 3.11). SIRENE_TOKEN is the API key of the application subscribed on portail-api.insee.fr,
+# sent as the X-INSEE-Api-Key-Integration header.
+SIRENE_BACKEND = os.environ.get("SIRENE_BACKEND", "")
+SIRENE_BASE_URL = os.environ.get("SIRENE_BASE_URL", "https://api.insee.fr/api-sirene/3.11")
+SIRENE_TOKEN = os.environ.get("SIRENE_TOKEN", "")
+SIRENE_TIMEOUT = float(os.environ.get("SIRENE_TIMEOUT", "5"))
+# --- End of tiers SIRENE settings -----------------------------------------------------------------
+
+# --- Vault (customer secrets, tiers/vault.py) ------------------------------------------------------
+# VAULT_KEYS: comma-separated Fernet keys, newest first. Secrets are encrypted with the first key
+# and read with any; `manage.py rotate_vault_key` re-encrypts every secret with the first key.
+# Without it, a key is derived from SECRET_KEY (fine for development; set it in production).
+VAULT_KEYS = env_list("VAULT_KEYS", "")

@@ -1,4 +1,5 @@
-"""Production settings: everything secure by default. Needs SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL."""
+"""Production settings: everything secure by default. Needs SECRET_KEY, VAULT_KEYS, ALLOWED_HOSTS, DATABASE_URL,
+REDIS_URL."""
 
 import os
 
@@ -10,6 +11,8 @@ from .base import env_bool
 DEBUG = False
 if not os.environ.get("SECRET_KEY"):
     raise ImproperlyConfigured("SECRET_KEY must be set in production.")
+if not os.environ.get("VAULT_KEYS"):
+    raise ImproperlyConfigured("VAULT_KEYS must be set in production (python -m tiers.vault prints a new key).")
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -11,10 +11,20 @@ class ParcConfig(AppConfig):
 
     def ready(self) -> None:
         from crm.demo import demo_registry
+        from crm.events import domain_events
         from crm.rights import role_grants
         from crm.url_modules import area_modules
 
-        from . import grants
+        from . import (
+            exports,  # noqa: F401  (registers the list exporters)
+            exports_contracts,  # noqa: F401  (registers the contract list exporter)
+            exports_requests,  # noqa: F401  (registers the service request list exporter)
+            grants,
+        )
+
+        # Payload: tenant, request_id, customer_id, intervention_minutes, contract_ids (the
+        # selected coverages); emitted by parc.services.requests.service_request_close.
+        domain_events.declare("service_request.closed", "Une demande d'intervention est clôturée")
 
         role_grants.register(self.label, grants.GRANTS)
         for position, module in enumerate(

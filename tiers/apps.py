@@ -18,6 +18,7 @@ class TiersConfig(AppConfig):
         from . import (
             exports,  # noqa: F401  (registers the list exporters)
             grants,
+            merge_hooks,  # noqa: F401  (declares third_party.merged, registers the tiers merge hooks)
         )
         from .demo import seed_tiers
         from .services import reference

@@ -24,6 +24,7 @@ from crm.models import BusinessLine, Company
 from .models import Lifecycle, SegmentKind, SegmentValue, Tag
 from .models.third_parties import PROSPECT_LIFECYCLES
 from .selectors import VIEW_CLOSED_PERMISSION
+from .selectors_links import linked_group_q
 from .selectors_lists import (
     business_lines_q,
     city_q,
@@ -37,6 +38,7 @@ from .selectors_lists import (
     third_party_search_q,
     word_start_regex,
 )
+from .selectors_terms import terms_rep_q
 
 ALL_BUSINESS_LINES = "toutes"
 OPEN = "ouverts"
@@ -97,6 +99,11 @@ class ThirdPartyFilterSet(_TenantFilterSet):
     etiquettes = django_filters.ModelMultipleChoiceFilter(
         label=_("Étiquettes"), queryset=None, method="filter_tags"
     )
+    groupe = django_filters.CharFilter(
+        label=_("Groupe lié"),
+        method="filter_linked_group",
+        help_text=_("Code d'un tiers : lui, ses liens de gestion et de filiation, et son groupe."),
+    )
     etat = django_filters.ChoiceFilter(
         label=_("État"),
         choices=[
@@ -153,7 +160,8 @@ class ThirdPartyFilterSet(_TenantFilterSet):
         return queryset.filter(city_q(value))
 
     def filter_rep(self, queryset, name, value):
-        return queryset.filter(rep_q(value.pk))
+        # A site business line's rep, rep 1 or 2, a secondary rep or a suivi commercial's rep.
+        return queryset.filter(rep_q(value.pk) | terms_rep_q(value.pk))
 
     def filter_business_lines(self, queryset, name, value):
         if not value or ALL_BUSINESS_LINES in value:
@@ -162,6 +170,9 @@ class ThirdPartyFilterSet(_TenantFilterSet):
 
     def filter_tags(self, queryset, name, value):
         return queryset.filter(tags_q([tag.pk for tag in value])) if value else queryset
+
+    def filter_linked_group(self, queryset, name, value):
+        return queryset.filter(linked_group_q(tenant=self.tenant, code=value))
 
     def filter_state(self, queryset, name, value):
         if value == CLOSED:

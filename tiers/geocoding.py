@@ -17,15 +17,14 @@ server and point GEOCODER_URL at it.
 
 from __future__ import annotations
 
-import http.client
-import json
 import urllib.parse
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.conf import settings
 from django.utils.translation import gettext as _
+
+from crm.external_services import BackendRegistry, JsonGetError, json_get
 
 COORDINATE_STEP = Decimal("0.000001")  # the 6 decimals of Site.latitude / Site.longitude
 
@@ -75,19 +74,26 @@ class Geocoder:
         raise NotImplementedError
 
 
-BACKENDS: dict[str, type[Geocoder]] = {}
-
-
-def register(name: str) -> Callable[[type[Geocoder]], type[Geocoder]]:
-    def decorator(backend: type[Geocoder]) -> type[Geocoder]:
-        BACKENDS[name] = backend
-        return backend
-
-    return decorator
+BACKENDS: BackendRegistry = BackendRegistry()
+register = BACKENDS.register
 
 
 def message_not_configured() -> str:
     return _("Le service de géocodage n'est pas configuré.")
+
+
+def _http_message(error: JsonGetError) -> str:
+    if error.kind == JsonGetError.TIMEOUT:
+        return _("Le service de géocodage ne répond pas (délai dépassé).")
+    if error.kind == JsonGetError.UNREACHABLE:
+        return _("Le service de géocodage est injoignable.")
+    if error.kind == JsonGetError.STATUS:
+        return _("Le service de géocodage a répondu par une erreur (HTTP %(status)s).") % {
+            "status": error.status
+        }
+    if error.kind == JsonGetError.UNREADABLE:
+        return _("Réponse illisible du service de géocodage.")
+    return message_not_configured()
 
 
 @register("not_configured")
@@ -142,35 +148,11 @@ class BanGeocoder(Geocoder):
         return self._parse(document)
 
     def _get(self, url: str):
-        """GET ``url`` and decode its JSON body; every failure becomes a GeocodingError. The
-        connection is always closed (urllib leaks it on a read timeout)."""
-        parts = urllib.parse.urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise GeocodingError(message_not_configured())
-        connection_class = (
-            http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-        )
-        connection = connection_class(parts.hostname, parts.port, timeout=self.timeout)
-        target = f"{parts.path or '/'}?{parts.query}" if parts.query else parts.path or "/"
+        """GET ``url`` and decode its JSON body; every failure becomes a GeocodingError."""
         try:
-            connection.request("GET", target, headers={"Accept": "application/json"})
-            response = connection.getresponse()
-            body = response.read()
-        except TimeoutError as exc:
-            raise GeocodingError(_("Le service de géocodage ne répond pas (délai dépassé).")) from exc
-        except (OSError, http.client.HTTPException) as exc:
-            raise GeocodingError(_("Le service de géocodage est injoignable.")) from exc
-        finally:
-            connection.close()
-        if response.status != 200:
-            raise GeocodingError(
-                _("Le service de géocodage a répondu par une erreur (HTTP %(status)s).")
-                % {"status": response.status}
-            )
-        try:
-            return json.loads(body)
-        except ValueError as exc:
-            raise GeocodingError(_("Réponse illisible du service de géocodage.")) from exc
+            return json_get(url, timeout=self.timeout)
+        except JsonGetError as exc:
+            raise GeocodingError(_http_message(exc)) from exc
 
     def _parse(self, document) -> GeocodeResult:
         unreadable = GeocodingError(_("Réponse illisible du service de géocodage."))

@@ -18,6 +18,8 @@ VIEW_MODULES = (
     "characteristics",
     "registry",
     "merge",
+    "records",
+    "signing",
 )
 
 urlpatterns = area_urlpatterns("tiers.views", VIEW_MODULES)

@@ -1,3 +1,15 @@
-"""What each role may do with this app's models (DESIGN.md §4). Filled as models arrive."""
+"""What each role may do with the ventes models (DESIGN.md §4): sales reps run the pipeline and
+enter quotes and orders; technicians read; managers do everything; billing (deliveries,
+invoices, payments) is for managers and administrators."""
 
-GRANTS: dict = {}
+from crm.rights import ADMINISTRATEUR, ALL, COMMERCIAL, EDIT, MANAGER, TECHNICIEN, VIEW
+
+_PIPELINE = ["deal", "action", "actionparticipant", "quote", "quoteline", "order", "orderline"]
+_BILLING = ["delivery", "deliveryline", "invoice", "invoiceline", "payment", "paymentallocation"]
+
+GRANTS = {
+    COMMERCIAL: [*[(model, EDIT) for model in _PIPELINE], *[(model, VIEW) for model in _BILLING]],
+    TECHNICIEN: [*[(model, VIEW) for model in _PIPELINE + _BILLING]],
+    MANAGER: [*[(model, ALL) for model in _PIPELINE + _BILLING]],
+    ADMINISTRATEUR: [*[(model, ALL) for model in _PIPELINE + _BILLING]],
+}

@@ -1,3 +1,20 @@
+"""URLs of the ventes app: the concatenation of each view module's ``urlpatterns``."""
+
+from crm.url_modules import area_urlpatterns
+
 app_name = "ventes"
 
-urlpatterns: list = []
+VIEW_MODULES = (
+    "deals",
+    "actions",
+    "quotes",
+    "orders",
+    "deliveries",
+    "invoices",
+    "payments",
+    "credit",
+    "history",
+    "documents",
+)
+
+urlpatterns = area_urlpatterns("ventes.views", VIEW_MODULES)

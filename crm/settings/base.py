@@ -168,6 +168,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Default schedules; django-celery-beat copies them into the database, where admins can change them.
 CELERY_BEAT_SCHEDULE = {
     "exports-purge-daily": {"task": "crm.exports_purge", "schedule": crontab(hour=3, minute=15)},
+    "signatures-expire-daily": {"task": "tiers.signatures_expire", "schedule": crontab(hour=3, minute=30)},
 }
 
 # --- Exports --------------------------------------------------------------------------------------
@@ -227,3 +228,11 @@ SIRENE_TIMEOUT = float(os.environ.get("SIRENE_TIMEOUT", "5"))
 # and read with any; `manage.py rotate_vault_key` re-encrypts every secret with the first key.
 # Without it, a key is derived from SECRET_KEY (fine for development; set it in production).
 VAULT_KEYS = env_list("VAULT_KEYS", "")
+
+# --- Tiers: the customer's shared records (documents, e-signatures) --------------------------------
+# Largest uploaded document, in bytes; the type is checked by content (tiers/files.py).
+ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", 20 * 1024 * 1024))
+# E-signature provider (tiers/signing.py): "" (not configured: a French message) or "local" (the
+# in-app signing page reached by a token link). A request expires after SIGNATURE_EXPIRY_DAYS.
+SIGNATURE_BACKEND = os.environ.get("SIGNATURE_BACKEND", "")
+SIGNATURE_EXPIRY_DAYS = int(os.environ.get("SIGNATURE_EXPIRY_DAYS", "14"))

@@ -12,7 +12,9 @@ DEBUG = False
 if not os.environ.get("SECRET_KEY"):
     raise ImproperlyConfigured("SECRET_KEY must be set in production.")
 if not os.environ.get("VAULT_KEYS"):
-    raise ImproperlyConfigured("VAULT_KEYS must be set in production (python -m tiers.vault prints a new key).")
+    raise ImproperlyConfigured(
+        "VAULT_KEYS must be set in production (python -m tiers.vault prints a new key)."
+    )
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -27,8 +27,9 @@ TEMPLATES_DIR = Path(settings.BASE_DIR) / "templates"
 
 def _settings_module(name: str, monkeypatch):
     if name == "crm.settings.production":
-        # Production refuses to start without a secret key; import it afresh with one set.
+        # Production refuses to start without a secret key and vault keys; import it afresh with them.
         monkeypatch.setenv("SECRET_KEY", "cle-de-test-pour-les-en-tetes-de-securite-0123456789")
+        monkeypatch.setenv("VAULT_KEYS", "O7bb_uBCL2HIeYEpDPEu7p7Yk-WdMBO8GuWmejsO7ec=")
         monkeypatch.delitem(sys.modules, name, raising=False)
     return importlib.import_module(name)
 
@@ -60,6 +61,17 @@ def test_production_settings_refused_without_secret_key(monkeypatch):
     monkeypatch.delitem(sys.modules, "crm.settings.production", raising=False)
 
     with pytest.raises(ImproperlyConfigured, match=r"SECRET_KEY must be set in production\."):
+        importlib.import_module("crm.settings.production")
+
+
+def test_production_settings_refused_without_vault_keys(monkeypatch):
+    from django.core.exceptions import ImproperlyConfigured
+
+    monkeypatch.setenv("SECRET_KEY", "cle-de-test-pour-les-en-tetes-de-securite-0123456789")
+    monkeypatch.delenv("VAULT_KEYS", raising=False)
+    monkeypatch.delitem(sys.modules, "crm.settings.production", raising=False)
+
+    with pytest.raises(ImproperlyConfigured, match=r"VAULT_KEYS must be set in production"):
         importlib.import_module("crm.settings.production")
 
 

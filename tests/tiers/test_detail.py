@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import resolve, reverse
 from django_scopes import scope
 
 from tests.factories import BusinessLineFactory, member
@@ -163,8 +163,13 @@ def test_page_actions_only_offer_existing_pages_the_user_may_use(tenant):
     refused = page_actions(user=technician, third_party=record)
 
     every_url = [action.url for actions in offered.values() for action in actions]
-    assert all(link.startswith(f"/tiers/{record.pk}/") for link in every_url)
-    assert refused == {}
+    # Every offered page exists and is about this third party (tiers' pages and other apps' pages
+    # registered on it, such as parc's).
+    assert every_url
+    assert all(resolve(link).kwargs and str(record.pk) in link.split("/") for link in every_url)
+    refused_urls = [action.url for actions in refused.values() for action in actions]
+    assert f"/tiers/{record.pk}/modifier/" not in refused_urls
+    assert all(not link.startswith(f"/tiers/{record.pk}/") for link in refused_urls)
 
 
 def test_iban_masked_keeps_the_country_key_and_last_four_digits():

@@ -16,7 +16,12 @@ class CustomerOwnedModel(TenantModel):
         "tiers.ThirdParty", on_delete=models.PROTECT, related_name="+", verbose_name=_("client")
     )
     site = models.ForeignKey(
-        "tiers.Site", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("site")
+        "tiers.Site",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("site"),
     )
     business_line = models.ForeignKey(
         "crm.BusinessLine",

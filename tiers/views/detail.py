@@ -51,7 +51,8 @@ class Action:
 class ActionSpec:
     section: str
     url_name: str
-    permission: str
+    # One permission, or a tuple of permissions the user must all hold.
+    permission: str | tuple[str, ...]
     label: str
     # Shown only when this returns True for the third party (None: always).
     when: Callable[[ThirdParty], bool] | None = None
@@ -89,7 +90,8 @@ def page_actions(*, user, third_party: ThirdParty) -> dict[str, list[Action]]:
     for spec in ACTIONS:
         if spec.when is not None and not spec.when(third_party):
             continue
-        if not user.has_perm(spec.permission):
+        permissions = (spec.permission,) if isinstance(spec.permission, str) else spec.permission
+        if not user.has_perms(permissions):
             continue
         url = reverse_or_none(spec.url_name, third_party.pk)
         if url is not None:

@@ -20,32 +20,16 @@ from tiers.models import Address, SegmentValue, Tag, ThirdParty
 from tiers.models.addresses import PhoneKind
 from tiers.models.reference import SegmentKind
 from tiers.services.addresses import message_no_address, message_no_default, message_two_defaults
-from tiers.services.third_parties import ROLE_FLAGS
+from tiers.services.third_parties import IDENTITY_FIELDS, ROLE_FLAGS
 from tiers.validators import email_clean, identity_clean, phone_clean, postal_place_clean
 
+# The identity fields of the service, with the tag and classification lists after the segments.
+_LISTS_AFTER = IDENTITY_FIELDS.index("origin") + 1
 IDENTITY_FORM_FIELDS = [
-    "code",
-    "name",
-    "short_name",
-    "acronym",
-    "is_natural_person",
-    "country",
-    "language",
-    "currency",
-    "siren",
-    "siret",
-    "naf",
-    "vat_number",
-    "website",
-    "no_mailing",
-    "category",
-    "activity",
-    "origin",
+    *IDENTITY_FIELDS[:_LISTS_AFTER],
     "classifications",
     "tags",
-    "client_since",
-    "observations",
-    "is_blocked",
+    *IDENTITY_FIELDS[_LISTS_AFTER:],
 ]
 
 

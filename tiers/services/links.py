@@ -146,6 +146,14 @@ def _audit(*, tenant: Company, actor, action: str, instance, fields, deleted: bo
     )
 
 
+def _locked_delete(*, tenant: Company, actor, row, fields) -> None:
+    """Delete a link row under a lock, auditing what it held (action "<model>.delete")."""
+    row = type(row).objects.select_for_update().get(tenant=tenant, pk=row.pk)
+    action = f"{row._meta.model_name}.delete"
+    _audit(tenant=tenant, actor=actor, action=action, instance=row, fields=fields, deleted=True)
+    row.delete()
+
+
 # --- Link types -----------------------------------------------------------------------------------
 
 
@@ -319,16 +327,7 @@ def management_link_update(
 
 @transaction.atomic
 def management_link_delete(*, tenant: Company, actor, link: ManagementLink) -> None:
-    link = ManagementLink.objects.select_for_update().get(tenant=tenant, pk=link.pk)
-    _audit(
-        tenant=tenant,
-        actor=actor,
-        action="managementlink.delete",
-        instance=link,
-        fields=_MANAGEMENT_AUDITED,
-        deleted=True,
-    )
-    link.delete()
+    _locked_delete(tenant=tenant, actor=actor, row=link, fields=_MANAGEMENT_AUDITED)
 
 
 # --- Filiation links ------------------------------------------------------------------------------
@@ -398,16 +397,7 @@ def filiation_link_create(
 
 @transaction.atomic
 def filiation_link_delete(*, tenant: Company, actor, link: FiliationLink) -> None:
-    link = FiliationLink.objects.select_for_update().get(tenant=tenant, pk=link.pk)
-    _audit(
-        tenant=tenant,
-        actor=actor,
-        action="filiationlink.delete",
-        instance=link,
-        fields=_FILIATION_AUDITED,
-        deleted=True,
-    )
-    link.delete()
+    _locked_delete(tenant=tenant, actor=actor, row=link, fields=_FILIATION_AUDITED)
 
 
 # --- Relations ------------------------------------------------------------------------------------
@@ -460,13 +450,4 @@ def relation_create(
 
 @transaction.atomic
 def relation_delete(*, tenant: Company, actor, relation: Relation) -> None:
-    relation = Relation.objects.select_for_update().get(tenant=tenant, pk=relation.pk)
-    _audit(
-        tenant=tenant,
-        actor=actor,
-        action="relation.delete",
-        instance=relation,
-        fields=_RELATION_AUDITED,
-        deleted=True,
-    )
-    relation.delete()
+    _locked_delete(tenant=tenant, actor=actor, row=relation, fields=_RELATION_AUDITED)

@@ -88,32 +88,52 @@ class _RowPage(_TermsPage):
             raise Http404 from None
 
 
-class SecondaryRepsView(_TermsPage):
-    permission_required = "tiers.change_secondaryrep"
+class _RowsPage(_TermsPage):
+    """A list of the third party's rows with an add form under it: POST hands the form's data to
+    ``add_service`` and comes back to the page."""
+
+    template = ""
+    form_class: type = SecondaryRepForm
+    url_name = ""
+    added_message = ""
+
+    def rows(self, request):
+        raise NotImplementedError
+
+    def add(self, request, data) -> None:
+        raise NotImplementedError
 
     def render_page(self, request, form):
-        rows = secondary_reps_of(tenant=request.tenant, third_party=self.third_party)
-        return self.page(request, "secondary_reps.html", form=form, rows=rows)
+        return self.page(request, self.template, form=form, rows=self.rows(request))
 
     def get(self, request, pk: int):
-        return self.render_page(request, SecondaryRepForm(tenant=request.tenant))
+        return self.render_page(request, self.form_class(tenant=request.tenant))
 
     def post(self, request, pk: int):
-        form = SecondaryRepForm(request.POST, tenant=request.tenant)
+        form = self.form_class(request.POST, tenant=request.tenant)
         if form.is_valid():
             try:
-                secondary_rep_add(
-                    tenant=request.tenant,
-                    actor=request.user,
-                    third_party=self.third_party,
-                    **form.cleaned_data,
-                )
+                self.add(request, form.cleaned_data)
             except ValidationError as exc:
                 form_add_service_error(form, exc)
             else:
-                messages.success(request, _("Le représentant secondaire est ajouté."))
-                return redirect(reverse("tiers:secondary_reps", kwargs={"pk": self.third_party.pk}))
+                messages.success(request, str(self.added_message))
+                return redirect(reverse(self.url_name, kwargs={"pk": self.third_party.pk}))
         return self.render_page(request, form)
+
+
+class SecondaryRepsView(_RowsPage):
+    permission_required = "tiers.change_secondaryrep"
+    template = "secondary_reps.html"
+    form_class = SecondaryRepForm
+    url_name = "tiers:secondary_reps"
+    added_message = gettext_lazy("Le représentant secondaire est ajouté.")
+
+    def rows(self, request):
+        return secondary_reps_of(tenant=request.tenant, third_party=self.third_party)
+
+    def add(self, request, data) -> None:
+        secondary_rep_add(tenant=request.tenant, actor=request.user, third_party=self.third_party, **data)
 
 
 class _DeleteView(_RowPage):
@@ -157,32 +177,18 @@ class SecondaryRepDeleteView(_DeleteView):
 # --- Suivi commercial -----------------------------------------------------------------------------
 
 
-class FollowUpsView(_TermsPage):
+class FollowUpsView(_RowsPage):
     permission_required = "tiers.change_commercialfollowup"
+    template = "follow_ups.html"
+    form_class = FollowUpForm
+    url_name = "tiers:follow_ups"
+    added_message = gettext_lazy("Le suivi commercial est ajouté.")
 
-    def render_page(self, request, form):
-        rows = follow_ups_for(tenant=request.tenant, third_party=self.third_party)
-        return self.page(request, "follow_ups.html", form=form, rows=rows)
+    def rows(self, request):
+        return follow_ups_for(tenant=request.tenant, third_party=self.third_party)
 
-    def get(self, request, pk: int):
-        return self.render_page(request, FollowUpForm(tenant=request.tenant))
-
-    def post(self, request, pk: int):
-        form = FollowUpForm(request.POST, tenant=request.tenant)
-        if form.is_valid():
-            try:
-                follow_up_add(
-                    tenant=request.tenant,
-                    actor=request.user,
-                    third_party=self.third_party,
-                    **form.cleaned_data,
-                )
-            except ValidationError as exc:
-                form_add_service_error(form, exc)
-            else:
-                messages.success(request, _("Le suivi commercial est ajouté."))
-                return redirect(reverse("tiers:follow_ups", kwargs={"pk": self.third_party.pk}))
-        return self.render_page(request, form)
+    def add(self, request, data) -> None:
+        follow_up_add(tenant=request.tenant, actor=request.user, third_party=self.third_party, **data)
 
 
 class FollowUpUpdateView(_RowPage):

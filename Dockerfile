@@ -16,6 +16,7 @@ COPY fidelite fidelite
 COPY synthese synthese
 RUN pip install --no-cache-dir .
 COPY . .
+RUN python scripts/fetch_static_vendor.py
 RUN SECRET_KEY=collectstatic-only DATABASE_URL=postgres://unused/unused python manage.py collectstatic --no-input \
     && mkdir -p /srv/crm360/media && chown -R crm /srv/crm360
 USER crm

@@ -20,6 +20,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e ".[dev]"
+	-$(PY) scripts/fetch_static_vendor.py
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -34,6 +34,7 @@ from crm.models import (
     MembershipBusinessLine,
     MembershipOrganisation,
     Parameter,
+    SearchEntry,
 )
 from crm.services.audit import audit_changes, audit_record, audit_snapshot
 from crm.services.parameters import DEFINITIONS, parameter_clean, parameter_set
@@ -443,3 +444,13 @@ class ExportJobAdmin(ReadOnlyAdminMixin, TenantAdmin):
 class CounterAdmin(ReadOnlyAdminMixin, TenantAdmin):
     list_display = ("key", "value")
     search_fields = ("key",)
+
+
+@admin.register(SearchEntry)
+class SearchEntryAdmin(ReadOnlyAdminMixin, TenantAdmin):
+    """The quick-search index, for support: read-only (services and rebuild_search_index write it).
+    Its token rows (crm.SearchToken, a composite primary key the admin cannot show) are not listed."""
+
+    list_display = ("kind", "label", "sublabel", "object_id", "customer_id")
+    list_filter = ("kind",)
+    search_fields = ("label", "text")

@@ -346,3 +346,11 @@ def seed_core(ctx: DemoContext) -> None:
 
     demo_user("superadmin", is_staff=True, is_superuser=True)
     ctx.credentials.append((_("toutes (administration)"), "superadmin", "superutilisateur"))
+
+
+def seed_search_index(ctx: DemoContext) -> None:
+    """Rebuild the quick-search index of the demo companies (bulk rows sent no signal)."""
+    from crm.search import search_index_rebuild
+
+    for company in ctx.companies:
+        search_index_rebuild(tenant_id=company.pk)

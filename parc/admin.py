@@ -2,7 +2,7 @@
 
 from django.contrib import admin
 
-from crm.admin_base import TenantAdmin, TenantTabularInline
+from crm.admin_base import ReadOnlyAdminMixin, TenantAdmin, TenantTabularInline
 
 from .models import (
     Article,
@@ -24,6 +24,8 @@ from .models import (
     ServiceRequest,
     ServiceRequestAsset,
     ServiceRequestCoverage,
+    VmmChunk,
+    VmmRun,
 )
 
 CUSTOMER_SEARCH = ("customer__name", "customer__code")
@@ -100,6 +102,58 @@ class MonthlyVolumeAdmin(TenantAdmin):
     list_display = ("asset", "meter_type", "month", "value", "reason", "last_reading_on")
     list_filter = ("meter_type", "month")
     search_fields = ("asset__label", *CUSTOMER_SEARCH)
+
+
+class VmmChunkInline(ReadOnlyAdminMixin, TenantTabularInline):
+    model = VmmChunk
+    extra = 0
+    fields = (
+        "position",
+        "first_asset_id",
+        "last_asset_id",
+        "asset_count",
+        "attempts",
+        "lease_until",
+        "done_at",
+        "rows_written",
+        "error",
+    )
+    readonly_fields = fields
+
+
+@admin.register(VmmRun)
+class VmmRunAdmin(ReadOnlyAdminMixin, TenantAdmin):
+    """Runs of the VMM batch (parc.services.vmm_runs): written by the batch only."""
+
+    list_display = (
+        "month",
+        "attempt",
+        "state",
+        "started_at",
+        "finished_at",
+        "asset_count",
+        "chunk_count",
+        "rows_written",
+        "error",
+    )
+    list_filter = ("state", "month")
+    inlines = [VmmChunkInline]
+
+
+@admin.register(VmmChunk)
+class VmmChunkAdmin(ReadOnlyAdminMixin, TenantAdmin):
+    list_display = (
+        "run",
+        "position",
+        "first_asset_id",
+        "last_asset_id",
+        "attempts",
+        "lease_until",
+        "done_at",
+        "rows_written",
+        "error",
+    )
+    list_filter = ("run__state", "run__month")
 
 
 @admin.register(ContractType)

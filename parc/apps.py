@@ -27,6 +27,9 @@ class ParcConfig(AppConfig):
         domain_events.declare("service_request.closed", "Une demande d'intervention est clôturée")
 
         role_grants.register(self.label, grants.GRANTS)
+        from . import search
+
+        search.register()  # the quick-search documents of parc (crm.search)
         for position, module in enumerate(
             area_modules("parc", [f"demo_{area}" for area in DEMO_AREAS]), start=1
         ):

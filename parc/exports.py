@@ -7,14 +7,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from crm.exports.owner import owner_filterset as _owner_filterset
 from crm.exports.registry import XLSX, Column, Exporter, Sheet, exporter_registry
-from crm.models import ExportJob, Membership
-from crm.services.tenancy import membership_activate
-from tiers.filters import SORT_PARAMETER
+from crm.models import ExportJob
 
 from .filters import list_filterset
 from .tables import AssetTable
@@ -22,17 +19,10 @@ from .tables import AssetTable
 CHUNK_SIZE = 2000
 
 
-def owner_filterset(job: ExportJob, list_key: str):
-    """The list's FilterSet as the job's owner sees it now (rights are checked again at run time)."""
-    owner = job.owner
-    membership = Membership.objects.filter(tenant=job.tenant, user=owner, is_active=True).first()
-    if membership is None:
-        raise PermissionDenied(f"user {owner.pk} is no longer a member of tenant {job.tenant_id}")
-    membership_activate(owner, membership)
-    if not exporter_registry.get(job.exporter).is_allowed(owner):
-        raise PermissionDenied(f"user {owner.pk} may no longer run export {job.exporter}")
-    data = QueryDict((job.parameters or {}).get("query", ""))
-    return list_filterset(list_key, data, tenant=job.tenant, user=owner), data.get(SORT_PARAMETER)
+def owner_filterset(job: ExportJob, list_key: str, lists_filterset=list_filterset):
+    """The list's FilterSet as the job's owner sees it now; ``lists_filterset`` is the app's
+    list_filterset (parc's by default)."""
+    return _owner_filterset(job, list_key, lists_filterset)
 
 
 @exporter_registry.register

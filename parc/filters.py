@@ -13,6 +13,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from crm.filters import registered_filterset
 from crm.models import BusinessLine, Company
 from tiers.filters import ALL_BUSINESS_LINES, _TenantFilterSet
 
@@ -182,13 +183,6 @@ LISTS = {
 }
 
 
-def list_filterset(key: str, data, *, tenant: Company, user, default_business_lines=None) -> _TenantFilterSet:
+def list_filterset(key: str, data, **kwargs):
     """The FilterSet of list ``key`` over its selector's rows, bound to ``data`` (a QueryDict)."""
-    filterset_class, rows = LISTS[key]
-    return filterset_class(
-        data,
-        tenant=tenant,
-        user=user,
-        queryset=rows(tenant=tenant, user=user),
-        default_business_lines=default_business_lines,
-    )
+    return registered_filterset(LISTS, key, data, **kwargs)

@@ -18,6 +18,7 @@ _CONTRACTS = ["servicecontract", "contractasset", "billingrule"]
 _COMPUTED = ["monthlyvolume"]
 _REFERENCE = ["article", "articlefamily", "brand", "metertype", "contracttype", "contracttemplate"]
 _SALES = ["competitorasset"]
+_BATCH = ["vmmrun", "vmmchunk"]  # written by the VMM batch only, looked at by managers and admins
 
 GRANTS = {
     COMMERCIAL: [
@@ -30,10 +31,10 @@ GRANTS = {
     ],
     MANAGER: [
         *[(model, ALL) for model in _SERVICE + _CONTRACTS + _SALES],
-        *[(model, VIEW) for model in _COMPUTED + _REFERENCE],
+        *[(model, VIEW) for model in _COMPUTED + _REFERENCE + _BATCH],
     ],
     ADMINISTRATEUR: [
         *[(model, ALL) for model in _SERVICE + _CONTRACTS + _SALES + _REFERENCE],
-        *[(m, VIEW) for m in _COMPUTED],
+        *[(m, VIEW) for m in _COMPUTED + _BATCH],
     ],
 }

@@ -1,3 +1,6 @@
+import importlib
+import pkgutil
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -8,7 +11,18 @@ class SyntheseConfig(AppConfig):
 
     def ready(self) -> None:
         from crm.rights import role_grants
+        from tiers.views.detail import ActionSpec, action_register
 
         from . import grants
 
         role_grants.register(self.label, grants.GRANTS)
+        # The tabs register themselves at import (synthese/tabs_*.py).
+        for module in pkgutil.iter_modules(self.module.__path__):
+            if module.name.startswith("tabs_"):
+                importlib.import_module(f"{self.name}.{module.name}")
+        # "Consulter la synthèse client" in the third party's page header.
+        action_register(
+            ActionSpec(
+                "header", "synthese:customer", "tiers.view_thirdparty", _("Consulter la synthèse client")
+            )
+        )

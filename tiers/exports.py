@@ -11,38 +11,24 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from crm.exports.owner import owner_filterset, table_rows
 from crm.exports.registry import XLSX, Column, Exporter, Sheet, exporter_registry
-from crm.models import ExportJob, Membership
+from crm.models import ExportJob
 from crm.normalize import phone_display
-from crm.services.tenancy import membership_activate
 
-from .filters import SORT_PARAMETER, list_filterset
+from .filters import list_filterset
 from .tables import ContactTable, ThirdPartyTable, status_badges
 
 CHUNK_SIZE = 2000
 
 
 def _owner_filterset(job: ExportJob, list_key: str):
-    """The list's FilterSet as the job's owner sees it now (rights are checked again at run time)."""
-    owner = job.owner
-    membership = Membership.objects.filter(tenant=job.tenant, user=owner, is_active=True).first()
-    if membership is None:
-        raise PermissionDenied(f"user {owner.pk} is no longer a member of tenant {job.tenant_id}")
-    membership_activate(owner, membership)
-    if not exporter_registry.get(job.exporter).is_allowed(owner):
-        raise PermissionDenied(f"user {owner.pk} may no longer run export {job.exporter}")
-    data = QueryDict((job.parameters or {}).get("query", ""))
-    return list_filterset(list_key, data, tenant=job.tenant, user=owner), data.get(SORT_PARAMETER)
+    return owner_filterset(job, list_key, list_filterset)
 
 
-def _ordered(table_class, queryset, sort: str | None):
-    """The rows in the order of the screen's table (its sort parameter, same column rules)."""
-    table = table_class(queryset, order_by=sort or None)
-    return table.data.data
+_ordered = table_rows
 
 
 class _ThirdPartyListExporter(Exporter):

@@ -19,6 +19,8 @@ from django.contrib.auth import get_user_model
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from crm.exports.owner import PAGE_PARAMETER
+from crm.filters import registered_filterset
 from crm.models import BusinessLine, Company
 
 from .models import Lifecycle, SegmentKind, SegmentValue, Tag
@@ -44,9 +46,7 @@ ALL_BUSINESS_LINES = "toutes"
 OPEN = "ouverts"
 CLOSED = "fermes"
 OPEN_AND_CLOSED = "tous"
-# Parameters of the screen that are not filters (the table's sort and page).
-SORT_PARAMETER = "tri"
-PAGE_PARAMETER = "page"
+# Parameters of the screen that are not filters (the table's sort and page): crm.exports.owner.
 
 
 class UserChoiceField(forms.ModelChoiceField):
@@ -239,13 +239,6 @@ LISTS = {
 }
 
 
-def list_filterset(key: str, data, *, tenant: Company, user, default_business_lines=None) -> _TenantFilterSet:
+def list_filterset(key: str, data, **kwargs):
     """The FilterSet of list ``key`` over its selector's rows, bound to ``data`` (a QueryDict)."""
-    filterset_class, rows = LISTS[key]
-    return filterset_class(
-        data,
-        tenant=tenant,
-        user=user,
-        queryset=rows(tenant=tenant, user=user),
-        default_business_lines=default_business_lines,
-    )
+    return registered_filterset(LISTS, key, data, **kwargs)

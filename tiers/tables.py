@@ -11,9 +11,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from crm.exports.owner import PAGE_PARAMETER, SORT_PARAMETER
 from crm.normalize import phone_display
 
-from .filters import PAGE_PARAMETER, SORT_PARAMETER
 from .models import Lifecycle, ThirdParty
 
 PER_PAGE = 25

@@ -3,6 +3,18 @@ from django.utils.translation import gettext_lazy as _
 
 # Each area seeds its own demo rows (ventes/demo_<area>.py defines ``seed(ctx)``), after parc.
 DEMO_AREAS = ("pipeline", "orders", "billing")
+# Areas whose list exporters live in ventes/exports_<area>.py (imported at start-up when present).
+EXPORT_AREAS = (
+    "sales",
+    "quotes",
+    "orders",
+    "deliveries",
+    "invoices",
+    "payments",
+    "credit",
+    "history",
+    "billing",
+)
 
 
 class VentesConfig(AppConfig):
@@ -18,6 +30,13 @@ class VentesConfig(AppConfig):
         from . import grants
 
         role_grants.register(self.label, grants.GRANTS)
+        from . import search
+
+        search.register()  # the quick-search documents of ventes (crm.search)
+        # The list exporters: ventes/exports.py (deals, actions) and each area's exports_<area>.py.
+        area_modules("ventes", ["exports", *[f"exports_{area}" for area in EXPORT_AREAS]])
+        # The PDF exporters of the quote, order, delivery note and invoice (ventes/documents.py).
+        area_modules("ventes", ["documents"])
         # Emitted by ventes.services when an invoice or a credit note is validated (tenant, actor,
         # invoice): loyalty earns or takes back points.
         domain_events.declare("invoice.validated", "Une facture est validée")

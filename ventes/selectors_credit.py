@@ -82,3 +82,46 @@ def credit_exposures(*, tenant: Company, customer_ids: Iterable[int]) -> dict[in
 
 def credit_exposure(*, tenant: Company, customer_id: int) -> Exposure:
     return credit_exposures(tenant=tenant, customer_ids=[customer_id])[customer_id]
+
+
+@dataclass(frozen=True)
+class OverLimit:
+    """A customer over its credit limit, with its exposure's breakdown."""
+
+    customer: object
+    exposure: Exposure
+
+    @property
+    def limit(self) -> Decimal:
+        return self.customer.credit_limit
+
+    @property
+    def overshoot(self) -> Decimal:
+        return self.exposure.total - self.customer.credit_limit
+
+
+def controlled_customers(*, tenant: Company, user):
+    """The visible customers whose exposure is controlled: a limit and a control type."""
+    from tiers.models import CreditControl
+    from tiers.selectors import third_parties_visible
+
+    return (
+        third_parties_visible(tenant=tenant, user=user)
+        .filter(credit_limit__isnull=False)
+        .exclude(credit_control=CreditControl.NONE)
+        .only("code", "name", "credit_limit", "credit_control")
+        .order_by("code")
+    )
+
+
+def customers_over_limit(*, tenant: Company, user) -> list[OverLimit]:
+    """The controlled customers whose exposure exceeds their limit, biggest overshoot first: one
+    query for the customers and the exposure's grouped queries, whatever their number."""
+    customers = list(controlled_customers(tenant=tenant, user=user))
+    exposures = credit_exposures(tenant=tenant, customer_ids=[customer.pk for customer in customers])
+    over = [
+        OverLimit(customer=customer, exposure=exposures[customer.pk])
+        for customer in customers
+        if exposures[customer.pk].total > customer.credit_limit
+    ]
+    return sorted(over, key=lambda row: (-row.overshoot, row.customer.code))

@@ -3,6 +3,7 @@ from .counters import Counter
 from .exports import ExportJob
 from .reference import Country, Currency
 from .rights import BusinessPermission
+from .search import SearchEntry, SearchKind, SearchToken
 from .tenancy import (
     BusinessLine,
     Company,
@@ -30,5 +31,8 @@ __all__ = [
     "MembershipBusinessLine",
     "MembershipOrganisation",
     "Parameter",
+    "SearchEntry",
+    "SearchKind",
+    "SearchToken",
     "TenantModel",
 ]

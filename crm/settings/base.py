@@ -169,10 +169,33 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_BEAT_SCHEDULE = {
     "exports-purge-daily": {"task": "crm.exports_purge", "schedule": crontab(hour=3, minute=15)},
     "signatures-expire-daily": {"task": "tiers.signatures_expire", "schedule": crontab(hour=3, minute=30)},
+    # The VMM of the month just ended, for every tenant; chunks whose worker died are queued again.
+    "vmm-monthly": {"task": "parc.vmm_monthly", "schedule": crontab(day_of_month=1, hour=2, minute=0)},
+    "vmm-sweep": {"task": "parc.vmm_sweep", "schedule": crontab(minute="*/5")},
 }
 
 # --- Exports --------------------------------------------------------------------------------------
 EXPORT_EXPIRY_DAYS = 7
+
+# --- Synthèse: map and portals ---------------------------------------------------------------------
+# Tile server of the synthèse's map ({z}/{x}/{y} template, e.g.
+# https://tile.openstreetmap.org/{z}/{x}/{y}.png); empty: a plain background with the pin.
+MAP_TILE_URL = os.environ.get("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = os.environ.get("MAP_TILE_ATTRIBUTION", "© OpenStreetMap")
+# Customer portals shown in the synthèse header: (label, URL template with {code} and {pk}); none.
+SYNTHESE_PORTAL_LINKS: list[tuple[str, str]] = []
+
+
+def _origin(url: str) -> str | None:
+    """The CSP source of a tile URL template (``{s}.tile.example`` → ``*.tile.example``)."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url.replace("{s}", "s"))
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        return None
+    host = "*" + parts.netloc[1:] if url.split("//", 1)[-1].startswith("{s}") else parts.netloc
+    return f"{parts.scheme}://{host}"
+
 
 # --- Security headers (the same in every settings module) ------------------------------------------
 CONTENT_SECURITY_POLICY = {
@@ -180,7 +203,7 @@ CONTENT_SECURITY_POLICY = {
         "default-src": [SELF],
         "script-src": [SELF],
         "style-src": [SELF],
-        "img-src": [SELF, "data:"],
+        "img-src": [SELF, "data:", *filter(None, [_origin(MAP_TILE_URL)])],
         "font-src": [SELF],
         "connect-src": [SELF],
         "frame-ancestors": [NONE],

@@ -10,6 +10,7 @@ from django.views import View
 from django_tables2 import RequestConfig
 
 from crm.exports.registry import EXPORT_PERMISSION
+from crm.services.tenancy import business_lines_current
 from crm.views.base import TenantPermissionRequiredMixin
 
 LIST_TEMPLATE = "crm/list.html"
@@ -59,3 +60,38 @@ class FilteredListView(TenantPermissionRequiredMixin, View):
         }
         template = f"{self.template_name}#results" if request.htmx else self.template_name
         return render(request, template, context)
+
+
+class RegistryListView(FilteredListView):
+    """A list of an app's LISTS registry (parc.filters, ventes.filters): ``list_key`` names the
+    FilterSet and selector (also the export's key when ``export_key`` is set), ``list_filterset``
+    is the app's ``list_filterset(key, data, *, tenant, user, default_business_lines)``; the
+    export stores the effective query string (defaults included)."""
+
+    list_key = ""
+    list_filterset = None
+    create_url = ""
+    create_label = ""
+    create_permission = ""
+
+    def filterset(self, request):
+        self._filterset = type(self).list_filterset(
+            self.list_key,
+            request.GET,
+            tenant=request.tenant,
+            user=request.user,
+            default_business_lines=business_lines_current(
+                membership=request.membership, session=request.session
+            ),
+        )
+        return self._filterset
+
+    def can_create(self, request) -> bool:
+        return bool(self.create_url) and request.user.has_perm(self.create_permission)
+
+    def extra_context(self, request) -> dict:
+        return {
+            "export_query": self._filterset.querystring(),
+            "create_url": self.create_url if self.can_create(request) else "",
+            "create_label": self.create_label,
+        }

@@ -22,6 +22,7 @@ from .requests import (
     ServiceRequestAsset,
     ServiceRequestCoverage,
 )
+from .vmm import VmmChunk, VmmRun, VmmRunState
 
 __all__ = [
     "BLACK",
@@ -56,4 +57,7 @@ __all__ = [
     "ServiceRequest",
     "ServiceRequestAsset",
     "ServiceRequestCoverage",
+    "VmmChunk",
+    "VmmRun",
+    "VmmRunState",
 ]

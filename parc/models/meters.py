@@ -3,6 +3,7 @@
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from crm.models import TenantModel
@@ -83,7 +84,8 @@ class MonthlyVolume(CustomerOwnedModel):
     value = models.DecimalField(_("VMM"), max_digits=14, decimal_places=2, null=True, blank=True)
     reason = models.CharField(_("motif d'absence"), max_length=200, blank=True)
     last_reading_on = models.DateField(_("dernier relevé"), null=True, blank=True)
-    computed_at = models.DateTimeField(_("calculé le"), auto_now=True)
+    # Set by the VMM upsert only when the row changes (a rerun that changes nothing keeps it).
+    computed_at = models.DateTimeField(_("calculé le"), default=timezone.now)
 
     class Meta:
         verbose_name = _("volume mensuel moyen")

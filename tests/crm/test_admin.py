@@ -444,13 +444,24 @@ def _admin_covered_models() -> set[type]:
     return covered
 
 
+# Models the admin cannot show, with the reason.
+NOT_IN_ADMIN = {
+    # A composite primary key (tenant, entry, token): Django's admin has no URL for such rows; the
+    # index's entries (crm.SearchEntry) are registered read-only instead.
+    "crm.SearchToken",
+}
+
+
 def test_every_model_with_a_table_of_the_project_is_in_the_admin():
     covered = _admin_covered_models()
     missing = [
         model._meta.label
         for app_label in PROJECT_APPS
         for model in apps.get_app_config(app_label).get_models()
-        if model._meta.managed and not model._meta.proxy and model not in covered
+        if model._meta.managed
+        and not model._meta.proxy
+        and model not in covered
+        and model._meta.label not in NOT_IN_ADMIN
     ]
 
     assert missing == [], f"Register these models in their app's admin.py: {missing}"

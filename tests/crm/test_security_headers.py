@@ -228,8 +228,9 @@ INLINE_STYLE_IN_SOURCE = re.compile(r"<style[\s>]|\sstyle=", re.IGNORECASE)
 
 
 def _is_print_template(path: Path) -> bool:
-    """Printed documents (print*.html) go to WeasyPrint, never to a browser: they may hold a <style>."""
-    return path.name.startswith("print")
+    """Printed documents (print*.html, or any template of a pdf/ folder) go to WeasyPrint, never to
+    a browser: they may hold a <style>."""
+    return path.name.startswith("print") or "pdf" in path.parts
 
 
 def test_no_template_contains_inline_script_or_style():

@@ -4,4 +4,5 @@ from tests.matrix import Entry
 
 ENTRIES = {
     "synthese:search": Entry(),
+    "synthese:quick_search": Entry(data=lambda ctx: {"q": "acme"}, headers={"accept": "application/json"}),
 }

@@ -48,6 +48,8 @@ FIELDSETS = (
             "accounting_code",
             "tax_regime",
             "is_vat_liable",
+            "order_ack_text",
+            "invoice_text",
         ),
     ),
     (

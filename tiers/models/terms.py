@@ -249,6 +249,9 @@ class ThirdPartyTerms(models.Model):
     payer = _party(_("tiers payeur"))
     group = _party(_("client groupe"))
     commission_category = _segment("commission_category", _("catégorie de commission"))
+    # Printed on the customer's order acknowledgements and invoices (ventes/documents.py).
+    order_ack_text = models.TextField(_("texte des accusés de réception de commande"), blank=True)
+    invoice_text = models.TextField(_("texte des factures"), blank=True)
     rep_1 = _rep(_("représentant 1"))
     rep_2 = _rep(_("représentant 2"))
 

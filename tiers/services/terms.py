@@ -65,6 +65,8 @@ PLAIN_FIELDS = (
     "free_shipping",
     "credit_control",
     "credit_insurance_expiry",
+    "order_ack_text",
+    "invoice_text",
 )
 TERMS_FIELDS = (*PLAIN_FIELDS, *FK_FIELDS)
 REP_ID_FIELDS = ("rep_1_id", "rep_2_id")

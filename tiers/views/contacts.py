@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from crm.views.base import TenantPermissionRequiredMixin
+from crm.views.forms import next_url
 from tiers.forms.contacts import (
     ContactForm,
     ContactLinkForm,
@@ -145,7 +146,7 @@ class ContactCreateView(_UnderThirdParty):
             _("Contact %(contact)s créé et rattaché à %(third_party)s.")
             % {"contact": contact, "third_party": self.third_party.name},
         )
-        return redirect(_detail_url(self.third_party))
+        return redirect(next_url(self.request) or _detail_url(self.third_party))
 
     def _duplicates(self, contact_form):
         data = contact_form.cleaned_data
@@ -188,7 +189,7 @@ class ContactCreateView(_UnderThirdParty):
             _("Contact %(contact)s associé à %(third_party)s.")
             % {"contact": contact, "third_party": self.third_party.name},
         )
-        return redirect(_detail_url(self.third_party))
+        return redirect(next_url(self.request) or _detail_url(self.third_party))
 
 
 class ContactDetailView(_UnderThirdParty):

@@ -7,50 +7,28 @@ results partial. A list and its Excel export share the selector and the FilterSe
 
 from __future__ import annotations
 
-from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
-from django.views import View
-from django_tables2 import RequestConfig
 
-from crm.exports.registry import EXPORT_PERMISSION
-from crm.services.tenancy import business_lines_current
-from crm.views.base import TenantPermissionRequiredMixin
+from crm.views.lists import RegistryListView
 from tiers.filters import list_filterset
 from tiers.tables import PER_PAGE, ContactTable, ThirdPartyTable
 
-LIST_TEMPLATE = "tiers/lists/list.html"
 
-
-class _ListView(TenantPermissionRequiredMixin, View):
+class _ListView(RegistryListView):
     permission_required = "tiers.view_thirdparty"
-    http_method_names = ["get"]
-    list_key = ""
-    title = ""
-    table_class: type = ThirdPartyTable
+    list_filterset = staticmethod(list_filterset)
+    template_name = "tiers/lists/list.html"
+    table_class = ThirdPartyTable
+    per_page = PER_PAGE
 
-    def get(self, request):
-        filterset = list_filterset(
-            self.list_key,
-            request.GET,
-            tenant=request.tenant,
-            user=request.user,
-            default_business_lines=business_lines_current(
-                membership=request.membership, session=request.session
-            ),
-        )
-        table = self.table_class(filterset.qs)
-        RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
-        context = {
-            "title": self.title,
-            "list_key": self.list_key,
-            "filter": filterset,
-            "table": table,
-            "export_query": filterset.querystring(),
-            "can_export": request.user.has_perm(EXPORT_PERMISSION),
-        }
-        template = f"{LIST_TEMPLATE}#results" if request.htmx else LIST_TEMPLATE
-        return render(request, template, context)
+    @property
+    def export_key(self) -> str:
+        """The list's key is also its exporter's key (tiers/exports.py)."""
+        return self.list_key
+
+    def extra_context(self, request) -> dict:
+        return {**super().extra_context(request), "list_key": self.list_key}
 
 
 class CustomerListView(_ListView):

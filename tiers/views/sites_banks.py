@@ -16,6 +16,7 @@ from django.views import View
 from django.views.decorators.http import require_GET
 
 from crm.views.base import TenantPermissionRequiredMixin
+from crm.views.forms import form_add_service_error, next_url
 from tiers.forms.sites_banks import (
     WEEKDAYS,
     BankAccountForm,
@@ -51,15 +52,6 @@ TEMPLATES = "tiers/sites_banks"
 
 def detail_url(third_party: ThirdParty) -> str:
     return reverse("tiers:detail", kwargs={"pk": third_party.pk})
-
-
-def form_add_service_error(form, error: ValidationError) -> None:
-    """Put a service's ValidationError on the form's fields (non-field errors for unknown keys)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class _Rollback(Exception):
@@ -196,7 +188,9 @@ class _SiteFormView(TenantPermissionRequiredMixin, ThirdPartyMixin, View):
                 form_add_service_error(form, error)
             else:
                 messages.success(self.request, _("Site « %(name)s » enregistré.") % {"name": saved.name})
-                return redirect("tiers:sites", pk=self.third_party.pk)
+                return redirect(
+                    next_url(self.request) or reverse("tiers:sites", kwargs={"pk": self.third_party.pk})
+                )
         return self.render_page(form, lines, site)
 
 
@@ -303,7 +297,10 @@ class SiteGeocodeView(TenantPermissionRequiredMixin, ThirdPartyMixin, View):
                 _("Adresse vérifiée : coordonnées GPS %(latitude)s, %(longitude)s.")
                 % {"latitude": site.latitude, "longitude": site.longitude},
             )
-        return redirect("tiers:site_update", pk=self.third_party.pk, site_pk=site.pk)
+        return redirect(
+            next_url(request)
+            or reverse("tiers:site_update", kwargs={"pk": self.third_party.pk, "site_pk": site.pk})
+        )
 
 
 # --- Inline pages (ship-to, bank accounts) --------------------------------------------------------

@@ -80,7 +80,7 @@ class Invoice(DocumentTotals):
         ]
 
     def __str__(self) -> str:
-        return self.number or _("Brouillon")
+        return self.number or str(_("Brouillon"))
 
 
 class InvoiceLine(DocumentLine):

@@ -1,0 +1,45 @@
+// The synthèse client's frame: the active tab follows htmx tab switches (and the browser's back
+// and forward), the side panels (suivi commercial, wiki, vault) open in a <dialog> once htmx has
+// loaded them. No inline scripts: the CSP forbids them.
+(function () {
+  "use strict";
+
+  function markTab(key) {
+    document.querySelectorAll(".synthese-tabs [role=tab]").forEach(function (tab) {
+      var active = tab.dataset.tab === key;
+      tab.classList.toggle("active", active);
+      tab.setAttribute("aria-selected", active ? "true" : "false");
+    });
+  }
+
+  function tabOfUrl(url) {
+    var params = new URL(url, window.location.href).searchParams;
+    return params.get("onglet") || params.get("tab");
+  }
+
+  document.addEventListener("click", function (event) {
+    var tab = event.target.closest(".synthese-tabs [role=tab]");
+    if (tab) markTab(tab.dataset.tab);
+  });
+
+  document.addEventListener("htmx:historyRestore", function () {
+    var key = tabOfUrl(window.location.href);
+    if (key) markTab(key);
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    if (target && target.id === "synthese-panel-body") {
+      var dialog = document.getElementById("synthese-panel");
+      if (dialog && !dialog.open) dialog.showModal();
+    }
+  });
+
+  // Closing the panel empties it (a revealed secret does not stay in the page).
+  document.addEventListener("close", function (event) {
+    if (event.target.id === "synthese-panel") {
+      var body = document.getElementById("synthese-panel-body");
+      if (body) body.replaceChildren();
+    }
+  }, true);
+})();

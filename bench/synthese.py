@@ -68,6 +68,10 @@ def _setup_django() -> None:
     import django
 
     django.setup()
+    from django.conf import settings
+
+    # The frame is requested through Django's test client, whose host is "testserver".
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
 
 
 def _big_and_small_customer():

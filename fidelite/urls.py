@@ -1,3 +1,5 @@
-app_name = "fidelite"
+"""URLs of the fidelite app (included at /fidelite/)."""
 
-urlpatterns: list = []
+from fidelite.views import urlpatterns  # noqa: F401
+
+app_name = "fidelite"

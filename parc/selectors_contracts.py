@@ -84,10 +84,8 @@ def billing_rules_of(
     return rules.order_by("position", "code")
 
 
-BILLING_RULE_EXPORT_FIELDS = (
-    "contract_code",
-    "contract_label",
-    "contract_status",
+# A billing rule's own fields, in the form's order (the form, the services and the export).
+RULE_FIELDS = (
     "position",
     "code",
     "label",
@@ -97,8 +95,14 @@ BILLING_RULE_EXPORT_FIELDS = (
     "next_invoice_on",
     "units_sold",
     "extra_unit_cost",
-    "meter_type_code",
+    "meter_type",
     "unit_cost",
+)
+BILLING_RULE_EXPORT_FIELDS = (
+    "contract_code",
+    "contract_label",
+    "contract_status",
+    *("meter_type_code" if name == "meter_type" else name for name in RULE_FIELDS),
 )
 
 
@@ -115,16 +119,7 @@ def billing_rule_rows(
     if contract_ids is not None:
         rules = rules.filter(contract_id__in=list(contract_ids))
     return rules.order_by("contract__code", "position", "code").values(
-        "position",
-        "code",
-        "label",
-        "billing_type",
-        "term",
-        "periodicity",
-        "next_invoice_on",
-        "units_sold",
-        "extra_unit_cost",
-        "unit_cost",
+        *(name for name in RULE_FIELDS if name != "meter_type"),
         contract_code=F("contract__code"),
         contract_label=F("contract__label"),
         contract_status=F("contract__status"),

@@ -48,7 +48,10 @@ import tarfile
 import tempfile
 from pathlib import Path
 
-FIXTURES_DIR = Path(__file__).resolve().parent.parent / "fixtures"
+# The shared writer sits next to this script (also when a test loads this file by its path).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from fixture_files import FIXTURES_DIR, outputs_write_or_check
+
 GENERATOR = "scripts/generate_tiers_reference.py"
 
 POSTAL_PACKAGE = ("codes-postaux", "4.1.2")
@@ -216,20 +219,7 @@ def main(argv: list[str] | None = None) -> int:
             for name, version in (POSTAL_PACKAGE, NAF_PACKAGE):
                 npm_pack(name, version, Path(directory))
             outputs = build(Path(directory))
-    stale = [
-        path
-        for path, text in outputs.items()
-        if not path.exists() or path.read_text(encoding="utf-8") != text
-    ]
-    if args.check:
-        for path in stale:
-            print(f"out of date: {path.name}", file=sys.stderr)
-        return 1 if stale else 0
-    FIXTURES_DIR.mkdir(exist_ok=True)
-    for path, text in outputs.items():
-        path.write_text(text, encoding="utf-8")
-        print(f"wrote {path.name}")
-    return 0
+    return outputs_write_or_check(outputs, check=args.check)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,8 @@ class SyntheseConfig(AppConfig):
         for module in pkgutil.iter_modules(self.module.__path__):
             if module.name.startswith("tabs_"):
                 importlib.import_module(f"{self.name}.{module.name}")
+        from . import exports  # noqa: F401  (registers the synthèse's exporter)
+
         # "Consulter la synthèse client" in the third party's page header.
         action_register(
             ActionSpec(

@@ -47,6 +47,8 @@ class Sheet:
     columns: Sequence[Column]
     rows: Iterable[Sequence[Any]]
     count: int
+    # Printed in landscape (wide sheets).
+    landscape: bool = False
 
 
 class Progress:

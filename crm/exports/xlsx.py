@@ -5,8 +5,10 @@ openpyxl is imported inside the functions (start-up stays fast; ruff bans module
 
 from __future__ import annotations
 
+import copy
 import datetime
 import decimal
+import functools
 import re
 from collections.abc import Iterable
 from typing import IO, TYPE_CHECKING, Any
@@ -52,9 +54,17 @@ def excel_value(value: Any) -> Any:
     return str(value)
 
 
-def _cell(worksheet: WriteOnlyWorksheet, value: Any, number_format: str | None):
+@functools.cache
+def _write_only_cell() -> type:
     from openpyxl.cell import WriteOnlyCell
 
+    return WriteOnlyCell
+
+
+def _cell(worksheet: WriteOnlyWorksheet, value: Any, number_format: str | None, styles: dict | None = None):
+    """The value, or a cell when it needs a number format or must stay text. ``styles`` caches
+    the style of each number format for the workbook: setting ``number_format`` looks the
+    format up in the workbook each time, which dominates on large sheets."""
     value = excel_value(value)
     if isinstance(value, datetime.datetime):
         number_format = number_format or DATETIME_FORMAT
@@ -63,9 +73,15 @@ def _cell(worksheet: WriteOnlyWorksheet, value: Any, number_format: str | None):
     is_formula_like = isinstance(value, str) and value.startswith("=")
     if number_format is None and not is_formula_like:
         return value
-    cell = WriteOnlyCell(worksheet, value)
+    cell = _write_only_cell()(worksheet, value)
     if number_format is not None:
-        cell.number_format = number_format
+        style = styles.get(number_format) if styles is not None else None
+        if style is None:
+            cell.number_format = number_format
+            if styles is not None:
+                styles[number_format] = copy.copy(cell._style)
+        else:
+            cell._style = copy.copy(style)
     if is_formula_like:
         cell.data_type = "s"  # user text is never a formula (no spreadsheet formula injection)
     return cell
@@ -85,9 +101,12 @@ def xlsx_write(sheets: Iterable[Sheet], *, output: IO[bytes], progress: Progress
     workbook = Workbook(write_only=True)
     taken: set[str] = set()
     bold = Font(bold=True)
+    styles: dict[str, Any] = {}
     for sheet in sheets:
         worksheet = workbook.create_sheet(sheet_title(str(sheet.title), taken))
         worksheet.freeze_panes = "A2"
+        if sheet.landscape:
+            worksheet.page_setup.orientation = "landscape"
         for index, column in enumerate(sheet.columns, start=1):
             if column.width:
                 worksheet.column_dimensions[get_column_letter(index)].width = column.width
@@ -103,7 +122,7 @@ def xlsx_write(sheets: Iterable[Sheet], *, output: IO[bytes], progress: Progress
         for row in sheet.rows:
             worksheet.append(
                 [
-                    _cell(worksheet, value, number_format)
+                    _cell(worksheet, value, number_format, styles)
                     for value, number_format in zip(row, formats, strict=True)
                 ]
             )

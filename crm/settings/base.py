@@ -172,6 +172,11 @@ CELERY_BEAT_SCHEDULE = {
     # The VMM of the month just ended, for every tenant; chunks whose worker died are queued again.
     "vmm-monthly": {"task": "parc.vmm_monthly", "schedule": crontab(day_of_month=1, hour=2, minute=0)},
     "vmm-sweep": {"task": "parc.vmm_sweep", "schedule": crontab(minute="*/5")},
+    # Loyalty points past their expiry month (idempotent: one "expired" entry per account and month).
+    "loyalty-expire-monthly": {
+        "task": "fidelite.points_expire_monthly",
+        "schedule": crontab(day_of_month=1, hour=1, minute=30),
+    },
 }
 
 # --- Exports --------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from crm.models import BusinessLine, Company
 from parc.forms.assets import DATE_WIDGET, site_field, sites_of_customer
 from parc.models import BillingRule, ContractType, ServiceContract
-from parc.selectors_contracts import contract_templates_of
+from parc.selectors_contracts import RULE_FIELDS, contract_templates_of
 from parc.selectors_meters import meter_types_of
 from tiers.models import ThirdParty
 
@@ -77,19 +77,7 @@ class BillingRuleForm(forms.ModelForm):
 
     class Meta:
         model = BillingRule
-        fields = [
-            "position",
-            "code",
-            "label",
-            "billing_type",
-            "term",
-            "periodicity",
-            "next_invoice_on",
-            "units_sold",
-            "extra_unit_cost",
-            "meter_type",
-            "unit_cost",
-        ]
+        fields = list(RULE_FIELDS)
         widgets = {"next_invoice_on": DATE_WIDGET}
 
     def __init__(self, *args, tenant: Company, **kwargs) -> None:

@@ -34,6 +34,7 @@ from parc.models import (
     ContractTemplate,
     ServiceContract,
 )
+from parc.selectors_contracts import RULE_FIELDS
 from tiers.models import Site, ThirdParty
 
 from .assets import _fields_check, _tenant_check, message_foreign_site
@@ -58,19 +59,6 @@ CONTRACT_FIELDS = (
 _CONTRACT_AUDITED = tuple(
     f"{name}_id" if name in {"contract_type", "site", "business_line", "template"} else name
     for name in CONTRACT_FIELDS
-)
-RULE_FIELDS = (
-    "position",
-    "code",
-    "label",
-    "billing_type",
-    "term",
-    "periodicity",
-    "next_invoice_on",
-    "units_sold",
-    "extra_unit_cost",
-    "meter_type",
-    "unit_cost",
 )
 _RULE_AUDITED = (*(f"{n}_id" if n == "meter_type" else n for n in RULE_FIELDS), "is_active")
 

@@ -18,8 +18,8 @@ from parc.selectors_assets import asset_contracts, asset_get_visible, financing_
 from parc.selectors_meters import asset_meters_context
 from parc.services.assets import asset_create, asset_update, financing_create, financing_update
 from parc.tables import AssetTable
+from tiers.views.customer_forms import CustomerRowCreateView, CustomerRowUpdateView
 from tiers.views.detail import ActionSpec, action_register
-from tiers.views.third_parties import ThirdPartyObjectMixin
 
 from .base import ParcListView, ServiceFormView
 
@@ -70,59 +70,26 @@ class AssetDetailView(AssetObjectMixin, TenantPermissionRequiredMixin, View):
         return render(request, "parc/assets/detail.html", context)
 
 
-class AssetCreateView(ThirdPartyObjectMixin, ServiceFormView):
+class AssetCreateView(CustomerRowCreateView, ServiceFormView):
     permission_required = "parc.add_asset"
+    title = gettext_lazy("Nouveau bien")
     success_message = gettext_lazy("Bien enregistré.")
-
-    @property
-    def title(self) -> str:
-        return _("Nouveau bien")
-
-    def make_form(self, data=None):
-        return AssetForm(data, tenant=self.request.tenant, customer=self.third_party)
-
-    def context(self) -> dict:
-        return {"customer": self.third_party}
-
-    def back_url(self) -> str:
-        return reverse("tiers:detail", kwargs={"pk": self.third_party.pk})
-
-    def success_url(self, saved) -> str:
-        return detail_url(saved)
-
-    def save(self, form):
-        return asset_create(
-            tenant=self.request.tenant,
-            actor=self.request.user,
-            customer=self.third_party,
-            **form.cleaned_data,
-        )
+    form_class = AssetForm
+    create_service = staticmethod(asset_create)
+    row_url = staticmethod(detail_url)
 
 
-class AssetUpdateView(AssetObjectMixin, ServiceFormView):
+class AssetUpdateView(AssetObjectMixin, CustomerRowUpdateView, ServiceFormView):
     permission_required = "parc.change_asset"
+    title = gettext_lazy("Modifier le bien")
     success_message = gettext_lazy("Bien enregistré.")
+    form_class = AssetForm
+    update_service = staticmethod(asset_update)
+    row_url = staticmethod(detail_url)
+    row_attribute = "asset"
 
-    @property
-    def title(self) -> str:
-        return _("Modifier le bien")
-
-    def make_form(self, data=None):
-        return AssetForm(data, instance=self.asset, tenant=self.request.tenant, customer=self.asset.customer)
-
-    def context(self) -> dict:
-        return {"customer": self.asset.customer, "subject": self.asset.display_label}
-
-    def back_url(self) -> str:
-        return detail_url(self.asset)
-
-    def success_url(self, saved) -> str:
-        return detail_url(saved)
-
-    def save(self, form):
-        return asset_update(
-            tenant=self.request.tenant, actor=self.request.user, asset=self.asset, **form.cleaned_data
-        )
+    def subject(self) -> str:
+        return self.asset.display_label
 
 
 class _FinancingFormView(AssetObjectMixin, ServiceFormView):

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import render
 from django.urls import path, reverse
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 
@@ -19,8 +18,8 @@ from parc.tables import CompetitorAssetTable
 from tiers.models import CharacteristicTarget
 from tiers.selectors_characteristics import characteristics_for
 from tiers.views.characteristics import CharacteristicsEditMixin
+from tiers.views.customer_forms import CustomerRowCreateView, CustomerRowUpdateView
 from tiers.views.detail import ActionSpec, action_register
-from tiers.views.third_parties import ThirdPartyObjectMixin
 
 from .base import ParcListView, ServiceFormView
 
@@ -57,66 +56,30 @@ class CompetitorDetailView(CompetitorObjectMixin, TenantPermissionRequiredMixin,
     http_method_names = ["get"]
 
     def get(self, request, pk: int):
-        groups = characteristics_for(tenant=request.tenant, record=self.row, target=TARGET)
+        groups = characteristics_for(
+            tenant=request.tenant, record=self.row, target=TARGET, target_kind=self.row.kind
+        )
         context = {"row": self.row, "characteristic_groups": groups, "nav": "assets"}
         return render(request, "parc/competitors/detail.html", context)
 
 
-class CompetitorCreateView(ThirdPartyObjectMixin, ServiceFormView):
+class CompetitorCreateView(CustomerRowCreateView, ServiceFormView):
     permission_required = "parc.add_competitorasset"
+    title = gettext_lazy("Nouveau parc concurrent")
     success_message = gettext_lazy("Parc concurrent enregistré.")
-
-    @property
-    def title(self) -> str:
-        return _("Nouveau parc concurrent")
-
-    def make_form(self, data=None):
-        return CompetitorAssetForm(data, tenant=self.request.tenant, customer=self.third_party)
-
-    def context(self) -> dict:
-        return {"customer": self.third_party}
-
-    def back_url(self) -> str:
-        return reverse("tiers:detail", kwargs={"pk": self.third_party.pk})
-
-    def success_url(self, saved) -> str:
-        return detail_url(saved)
-
-    def save(self, form):
-        return competitor_asset_create(
-            tenant=self.request.tenant,
-            actor=self.request.user,
-            customer=self.third_party,
-            **form.cleaned_data,
-        )
+    form_class = CompetitorAssetForm
+    create_service = staticmethod(competitor_asset_create)
+    row_url = staticmethod(detail_url)
 
 
-class CompetitorUpdateView(CompetitorObjectMixin, ServiceFormView):
+class CompetitorUpdateView(CompetitorObjectMixin, CustomerRowUpdateView, ServiceFormView):
     permission_required = "parc.change_competitorasset"
+    title = gettext_lazy("Modifier le parc concurrent")
     success_message = gettext_lazy("Parc concurrent enregistré.")
-
-    @property
-    def title(self) -> str:
-        return _("Modifier le parc concurrent")
-
-    def make_form(self, data=None):
-        return CompetitorAssetForm(
-            data, instance=self.row, tenant=self.request.tenant, customer=self.row.customer
-        )
-
-    def context(self) -> dict:
-        return {"customer": self.row.customer, "subject": str(self.row)}
-
-    def back_url(self) -> str:
-        return detail_url(self.row)
-
-    def success_url(self, saved) -> str:
-        return detail_url(saved)
-
-    def save(self, form):
-        return competitor_asset_update(
-            tenant=self.request.tenant, actor=self.request.user, row=self.row, **form.cleaned_data
-        )
+    form_class = CompetitorAssetForm
+    update_service = staticmethod(competitor_asset_update)
+    row_url = staticmethod(detail_url)
+    row_attribute = "row"
 
 
 class CompetitorCharacteristicsView(
@@ -127,6 +90,11 @@ class CompetitorCharacteristicsView(
 
     def record(self):
         return self.row
+
+    @property
+    def target_kind(self) -> str:
+        """The groups of this competitor asset's type, and those of every type."""
+        return self.row.kind
 
     def back_url(self) -> str:
         return detail_url(self.row)

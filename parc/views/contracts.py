@@ -34,8 +34,8 @@ from parc.services.contracts import (
     contract_update,
 )
 from parc.tables_contracts import ContractTable
+from tiers.views.customer_forms import CustomerRowCreateView, CustomerRowUpdateView
 from tiers.views.detail import ActionSpec, action_register
-from tiers.views.third_parties import ThirdPartyObjectMixin
 
 from . import contracts_rules, contracts_templates
 from .base import ParcListView, ServiceFormView
@@ -98,83 +98,41 @@ class ContractDetailView(ContractObjectMixin, TenantPermissionRequiredMixin, Vie
         return render(request, "parc/contracts/detail.html", context)
 
 
-class ContractCreateView(ThirdPartyObjectMixin, ServiceFormView):
+class ContractCreateView(CustomerRowCreateView, ServiceFormView):
     permission_required = "parc.add_servicecontract"
+    title = gettext_lazy("Nouveau contrat de service")
     success_message = gettext_lazy("Contrat enregistré.")
-
-    @property
-    def title(self) -> str:
-        return _("Nouveau contrat de service")
-
-    def make_form(self, data=None):
-        return ContractForm(data, tenant=self.request.tenant, customer=self.third_party)
-
-    def context(self) -> dict:
-        return {"customer": self.third_party}
-
-    def back_url(self) -> str:
-        return reverse("tiers:detail", kwargs={"pk": self.third_party.pk})
-
-    def success_url(self, saved) -> str:
-        return contract_url(saved)
-
-    def save(self, form):
-        return contract_create(
-            tenant=self.request.tenant,
-            actor=self.request.user,
-            customer=self.third_party,
-            **form.cleaned_data,
-        )
+    form_class = ContractForm
+    create_service = staticmethod(contract_create)
+    row_url = staticmethod(contract_url)
 
 
 class ContractFromTemplateView(ContractCreateView):
-    @property
-    def title(self) -> str:
-        return _("Nouveau contrat depuis un modèle")
+    title = gettext_lazy("Nouveau contrat depuis un modèle")
+    form_class = ContractFromTemplateForm
+    create_service = staticmethod(contract_create_from_template)
 
-    def make_form(self, data=None):
+    def form_kwargs(self) -> dict:
         assets = assets_visible(tenant=self.request.tenant, user=self.request.user).filter(
             customer=self.third_party
         )
-        return ContractFromTemplateForm(
-            data, tenant=self.request.tenant, customer=self.third_party, assets=assets
-        )
-
-    def save(self, form):
-        return contract_create_from_template(
-            tenant=self.request.tenant,
-            actor=self.request.user,
-            customer=self.third_party,
-            **form.cleaned_data,
-        )
+        return {**super().form_kwargs(), "assets": assets}
 
 
-class ContractUpdateView(ContractObjectMixin, ServiceFormView):
+class ContractUpdateView(ContractObjectMixin, CustomerRowUpdateView, ServiceFormView):
     permission_required = "parc.change_servicecontract"
     success_message = gettext_lazy("Contrat enregistré.")
+    form_class = ContractForm
+    update_service = staticmethod(contract_update)
+    row_url = staticmethod(contract_url)
+    row_attribute = "contract"
 
     @property
     def title(self) -> str:
         return _("Modifier le contrat %(code)s") % {"code": self.contract.code}
 
-    def make_form(self, data=None):
-        return ContractForm(
-            data, instance=self.contract, tenant=self.request.tenant, customer=self.contract.customer
-        )
-
-    def context(self) -> dict:
-        return {"customer": self.contract.customer}
-
-    def back_url(self) -> str:
-        return contract_url(self.contract)
-
-    def success_url(self, saved) -> str:
-        return contract_url(saved)
-
-    def save(self, form):
-        return contract_update(
-            tenant=self.request.tenant, actor=self.request.user, contract=self.contract, **form.cleaned_data
-        )
+    def subject(self) -> None:
+        return None
 
 
 class ContractStatusView(ContractObjectMixin, TenantPermissionRequiredMixin, View):

@@ -40,12 +40,13 @@ from parc.services.requests import (
 )
 from parc.tables_requests import STATE_BADGES, RequestTable
 from tiers.selectors_records import target_kwargs
+from tiers.views.customer_forms import CustomerRowCreateView, CustomerRowUpdateView
 from tiers.views.detail import ActionSpec, Section, action_register, section_register
 from tiers.views.records import exchanges_context
 from tiers.views.third_parties import ThirdPartyObjectMixin
 
 from . import interventions
-from .base import ParcListView, ServiceFormView
+from .base import ParcListView
 
 FORM_TEMPLATE = "parc/requests/form.html"
 CONFIRM_TEMPLATE = "parc/contracts/confirm.html"
@@ -130,84 +131,43 @@ def _next_states(service_request: ServiceRequest) -> list[tuple[str, str]]:
 class _RequestFormMixin:
     template_name = FORM_TEMPLATE
     success_message = gettext_lazy("Demande enregistrée.")
-
-    def customer(self):
-        raise NotImplementedError
+    form_class = ServiceRequestForm
+    row_url = staticmethod(request_url)
 
     def coverage_url(self) -> str:
         raise NotImplementedError
 
-    def instance(self) -> ServiceRequest | None:
-        return None
+    def form_kwargs(self) -> dict:
+        return {**super().form_kwargs(), "user": self.request.user, "coverage_url": self.coverage_url()}
 
-    def make_form(self, data=None):
-        return ServiceRequestForm(
-            data,
-            tenant=self.request.tenant,
-            user=self.request.user,
-            customer=self.customer(),
-            instance=self.instance(),
-            coverage_url=self.coverage_url(),
-        )
-
-    def context(self) -> dict:
-        return {"customer": self.customer()}
-
-    def success_url(self, saved) -> str:
-        return request_url(saved)
+    def form_data(self, form) -> dict:
+        return form.service_fields()
 
 
-class RequestCreateView(_RequestFormMixin, ThirdPartyObjectMixin, ServiceFormView):
+class RequestCreateView(_RequestFormMixin, CustomerRowCreateView):
     permission_required = "parc.add_servicerequest"
-
-    @property
-    def title(self) -> str:
-        return _("Nouvelle demande d'intervention")
-
-    def customer(self):
-        return self.third_party
+    title = gettext_lazy("Nouvelle demande d'intervention")
+    create_service = staticmethod(service_request_create)
 
     def coverage_url(self) -> str:
         return reverse("parc:request_coverages_new", kwargs={"pk": self.third_party.pk})
 
-    def back_url(self) -> str:
-        return reverse("tiers:detail", kwargs={"pk": self.third_party.pk})
 
-    def save(self, form):
-        return service_request_create(
-            tenant=self.request.tenant,
-            actor=self.request.user,
-            customer=self.third_party,
-            **form.service_fields(),
-        )
-
-
-class RequestUpdateView(_RequestFormMixin, RequestObjectMixin, ServiceFormView):
+class RequestUpdateView(_RequestFormMixin, RequestObjectMixin, CustomerRowUpdateView):
     permission_required = "parc.change_servicerequest"
+    update_service = staticmethod(service_request_update)
+    row_attribute = "service_request"
+    service_keyword = "request"
 
     @property
     def title(self) -> str:
         return _("Modifier la demande %(number)s") % {"number": self.service_request.number}
 
-    def customer(self):
-        return self.service_request.customer
-
-    def instance(self) -> ServiceRequest:
-        return self.service_request
+    def subject(self) -> None:
+        return None
 
     def coverage_url(self) -> str:
         return reverse("parc:request_coverages", kwargs={"pk": self.service_request.pk})
-
-    def back_url(self) -> str:
-        return request_url(self.service_request)
-
-    def save(self, form):
-        return service_request_update(
-            tenant=self.request.tenant,
-            actor=self.request.user,
-            request=self.service_request,
-            **form.service_fields(),
-        )
 
 
 class RequestCoveragesNewView(ThirdPartyObjectMixin, View):

@@ -1,6 +1,7 @@
 """Views of the synthèse: the search screen and quick search, the customer's synthèse (frame and
 tab bodies), its side panels and the saving of the user's preferences."""
 
+from .exports import SyntheseExportView
 from .frame import CustomerView
 from .panels import FollowUpsPanelView, VaultPanelView, WikiPanelView
 from .preferences import ColumnsSaveView
@@ -12,6 +13,7 @@ __all__ = [
     "FollowUpsPanelView",
     "QuickSearchView",
     "SearchView",
+    "SyntheseExportView",
     "VaultPanelView",
     "WikiPanelView",
 ]

@@ -290,3 +290,25 @@ def test_htmx_request_gets_only_the_results_partial(tenant, technician, login):
     content = response.content.decode()
     assert 'id="list-results"' in content and "Copieur partiel" in content
     assert "<html" not in content
+
+
+def test_competitor_asset_page_shows_the_characteristic_groups_of_its_type_only(tenant, technician, login):
+    from tests.tiers.factories_characteristics import CharacteristicFieldFactory, CharacteristicGroupFactory
+    from tiers.models import CharacteristicTarget
+
+    with scope(tenant=tenant):
+        row = CompetitorAssetFactory(tenant=tenant, kind="camera")
+        for code, kind in (("CAM", "camera"), ("PRT", "printing"), ("ALL", "")):
+            group = CharacteristicGroupFactory(
+                tenant=tenant,
+                code=code,
+                label=f"Groupe {code}",
+                target=CharacteristicTarget.COMPETITOR_ASSET,
+                target_kind=kind,
+            )
+            CharacteristicFieldFactory(group=group, label=f"Champ {code}")
+
+    page = login(technician).get(reverse("parc:competitor_detail", kwargs={"pk": row.pk})).content.decode()
+
+    assert "Groupe CAM" in page and "Groupe ALL" in page
+    assert "Groupe PRT" not in page

@@ -301,10 +301,12 @@ class BaseAddressFormSet(forms.BaseFormSet):
         *args,
         default_country: Country | None = None,
         allowed_pks: frozenset[int] = frozenset(),
+        initial_phone: str = "",
         **kwargs,
     ) -> None:
         self.default_country = default_country
         self.allowed_pks = allowed_pks
+        self.initial_phone = initial_phone  # pre-filled on the first new address (incoming call)
         self.countries = list(Country.objects.order_by("name"))
         super().__init__(*args, **kwargs)
 
@@ -316,6 +318,8 @@ class BaseAddressFormSet(forms.BaseFormSet):
         initial: dict[str, Any] = {"country": self.default_country.pk if self.default_country else None}
         if index == 0:
             initial["is_default"] = True
+            if self.initial_phone:
+                initial["phones"] = [{"kind": PhoneKind.PHONE, "number": self.initial_phone}]
         return {"countries": self.countries, "initial": initial}
 
     def _construct_form(self, i: int, **kwargs):

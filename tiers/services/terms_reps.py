@@ -39,6 +39,33 @@ def _locked(tenant: Company, third_party: ThirdParty) -> ThirdParty:
     return ThirdParty.objects.select_for_update().get(tenant=tenant, pk=third_party.pk)
 
 
+def _row_create(*, tenant: Company, actor, model, third_party: ThirdParty, audited, action: str, **fields):
+    """Create one rep row of ``third_party`` (locked by the caller), audited on the third party."""
+    row = model.objects.create(tenant=tenant, third_party=third_party, **fields)
+    audit_record(
+        tenant=tenant,
+        actor=actor,
+        action=action,
+        instance=third_party,
+        changes={name: [None, value] for name, value in audit_snapshot(row, audited).items()},
+    )
+    return row
+
+
+def _row_remove(*, tenant: Company, actor, row, audited: tuple[str, ...], action: str) -> None:
+    """Delete one rep row of a third party (locked first), audited on the third party."""
+    third_party = _locked(tenant, row.third_party)
+    before = audit_snapshot(row, audited)
+    type(row).objects.filter(tenant=tenant, pk=row.pk).delete()
+    audit_record(
+        tenant=tenant,
+        actor=actor,
+        action=action,
+        instance=third_party,
+        changes={name: [value, None] for name, value in before.items()},
+    )
+
+
 @transaction.atomic
 def secondary_rep_add(
     *,
@@ -59,30 +86,27 @@ def secondary_rep_add(
         raise ValidationError(
             {"user": _("Ce représentant est déjà enregistré avec ce rôle et cette famille de produit.")}
         )
-    row = SecondaryRep.objects.create(
-        tenant=tenant, third_party=third_party, user=user, role=role, product_family=product_family
-    )
-    audit_record(
+    return _row_create(
         tenant=tenant,
         actor=actor,
+        model=SecondaryRep,
+        third_party=third_party,
+        audited=SECONDARY_AUDITED,
         action="third_party.secondary_rep_add",
-        instance=third_party,
-        changes={name: [None, value] for name, value in audit_snapshot(row, SECONDARY_AUDITED).items()},
+        user=user,
+        role=role,
+        product_family=product_family,
     )
-    return row
 
 
 @transaction.atomic
 def secondary_rep_remove(*, tenant: Company, actor, secondary_rep: SecondaryRep) -> None:
-    third_party = _locked(tenant, secondary_rep.third_party)
-    before = audit_snapshot(secondary_rep, SECONDARY_AUDITED)
-    SecondaryRep.objects.filter(tenant=tenant, pk=secondary_rep.pk).delete()
-    audit_record(
+    _row_remove(
         tenant=tenant,
         actor=actor,
+        row=secondary_rep,
+        audited=SECONDARY_AUDITED,
         action="third_party.secondary_rep_remove",
-        instance=third_party,
-        changes={name: [value, None] for name, value in before.items()},
     )
 
 
@@ -132,21 +156,17 @@ def follow_up_add(
         business_line=business_line,
         rep=rep,
     )
-    row = CommercialFollowUp.objects.create(
+    return _row_create(
         tenant=tenant,
+        actor=actor,
+        model=CommercialFollowUp,
         third_party=third_party,
+        audited=FOLLOW_UP_AUDITED,
+        action="third_party.follow_up_add",
         organisation=organisation,
         business_line=business_line,
         rep=rep,
     )
-    audit_record(
-        tenant=tenant,
-        actor=actor,
-        action="third_party.follow_up_add",
-        instance=third_party,
-        changes={name: [None, value] for name, value in audit_snapshot(row, FOLLOW_UP_AUDITED).items()},
-    )
-    return row
 
 
 @transaction.atomic
@@ -186,13 +206,10 @@ def follow_up_change(
 
 @transaction.atomic
 def follow_up_remove(*, tenant: Company, actor, follow_up: CommercialFollowUp) -> None:
-    third_party = _locked(tenant, follow_up.third_party)
-    before = audit_snapshot(follow_up, FOLLOW_UP_AUDITED)
-    CommercialFollowUp.objects.filter(tenant=tenant, pk=follow_up.pk).delete()
-    audit_record(
+    _row_remove(
         tenant=tenant,
         actor=actor,
+        row=follow_up,
+        audited=FOLLOW_UP_AUDITED,
         action="third_party.follow_up_remove",
-        instance=third_party,
-        changes={name: [value, None] for name, value in before.items()},
     )

@@ -114,6 +114,8 @@ class ThirdPartyCreateView(TenantPermissionRequiredMixin, View):
 
     def get(self, request):
         form, formset = self._forms(request)
+        # ?telephone=…: the caller's number of an incoming call (synthese/cti.py) on the first address.
+        formset.initial_phone = request.GET.get("telephone", "").strip()[:30]
         return self._render(request, form, formset)
 
     def post(self, request):

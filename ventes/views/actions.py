@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from crm.views.base import TenantPermissionRequiredMixin
+from tiers.views.customer_forms import CustomerRowCreateView, CustomerRowUpdateView
 from tiers.views.detail import ActionSpec, Section, action_register, section_register
-from tiers.views.third_parties import ThirdPartyObjectMixin
 from ventes.filters import ALL_ACTIONS
 from ventes.forms.actions import ActionForm
 from ventes.models import Action
@@ -23,7 +23,7 @@ from ventes.selectors_pipeline import SECTION_ROWS, action_get_visible, actions_
 from ventes.services.actions import action_create, action_mark_done, action_update
 from ventes.tables import ActionTable
 
-from .base import CrmLicenceRequiredMixin, ServiceFormView, VentesListView, has_crm_licence
+from .base import LicensedFormView, VentesListView, has_crm_licence
 
 FORM_TEMPLATE = "ventes/form.html"
 DEAL_PARAMETER = "affaire"
@@ -74,70 +74,37 @@ class ActionDetailView(ActionObjectMixin, TenantPermissionRequiredMixin, View):
         return render(request, "ventes/actions/detail.html", context)
 
 
-class ActionCreateView(ThirdPartyObjectMixin, CrmLicenceRequiredMixin, ServiceFormView):
+class _ActionFormMixin:
+    template_name = FORM_TEMPLATE
+    success_message = gettext_lazy("Action enregistrée.")
+    form_class = ActionForm
+    row_url = staticmethod(detail_url)
+
+    def form_data(self, form) -> dict:
+        return _save_fields(form)
+
+
+class ActionCreateView(_ActionFormMixin, CustomerRowCreateView, LicensedFormView):
     """``?affaire=<pk>`` pre-selects one of the customer's deals (from the deal's page)."""
 
     permission_required = "ventes.add_action"
-    template_name = FORM_TEMPLATE
-    success_message = gettext_lazy("Action enregistrée.")
+    title = gettext_lazy("Nouvelle action")
+    create_service = staticmethod(action_create)
 
-    @property
-    def title(self) -> str:
-        return _("Nouvelle action")
-
-    def make_form(self, data=None):
+    def form_initial(self) -> dict:
         initial = {"owner": self.request.user}
         deal_pk = self.request.GET.get(DEAL_PARAMETER, "")
         if deal_pk.isdigit():
             customer_deals = deal_choices(tenant=self.request.tenant, customer=self.third_party)
             initial["deal"] = customer_deals.filter(pk=int(deal_pk)).first()
-        return ActionForm(data, tenant=self.request.tenant, customer=self.third_party, initial=initial)
-
-    def context(self) -> dict:
-        return {"customer": self.third_party}
-
-    def back_url(self) -> str:
-        return reverse("tiers:detail", kwargs={"pk": self.third_party.pk})
-
-    def success_url(self, saved) -> str:
-        return detail_url(saved)
-
-    def save(self, form):
-        return action_create(
-            tenant=self.request.tenant,
-            actor=self.request.user,
-            customer=self.third_party,
-            **_save_fields(form),
-        )
+        return initial
 
 
-class ActionUpdateView(ActionObjectMixin, ServiceFormView):
+class ActionUpdateView(_ActionFormMixin, ActionObjectMixin, CustomerRowUpdateView):
     permission_required = "ventes.change_action"
-    template_name = FORM_TEMPLATE
-    success_message = gettext_lazy("Action enregistrée.")
-
-    @property
-    def title(self) -> str:
-        return _("Modifier l'action")
-
-    def make_form(self, data=None):
-        return ActionForm(
-            data, instance=self.action, tenant=self.request.tenant, customer=self.action.customer
-        )
-
-    def context(self) -> dict:
-        return {"customer": self.action.customer, "subject": str(self.action)}
-
-    def back_url(self) -> str:
-        return detail_url(self.action)
-
-    def success_url(self, saved) -> str:
-        return detail_url(saved)
-
-    def save(self, form):
-        return action_update(
-            tenant=self.request.tenant, actor=self.request.user, action=self.action, **_save_fields(form)
-        )
+    title = gettext_lazy("Modifier l'action")
+    update_service = staticmethod(action_update)
+    row_attribute = "action"
 
 
 class ActionDoneView(ActionObjectMixin, TenantPermissionRequiredMixin, View):

@@ -16,7 +16,13 @@ from ventes.filters import list_filterset
 
 LICENCE_TEMPLATE = "ventes/licence_required.html"
 
-__all__ = ["CrmLicenceRequiredMixin", "ServiceFormView", "VentesListView", "has_crm_licence"]
+__all__ = [
+    "CrmLicenceRequiredMixin",
+    "LicensedFormView",
+    "ServiceFormView",
+    "VentesListView",
+    "has_crm_licence",
+]
 
 
 class VentesListView(RegistryListView):
@@ -49,3 +55,9 @@ class CrmLicenceRequiredMixin:
             context = {"title": _("Licence CRM requise"), "message": message_crm_licence()}
             return render(request, LICENCE_TEMPLATE, context, status=403)
         return super().dispatch(request, *args, **kwargs)
+
+
+class LicensedFormView(CrmLicenceRequiredMixin, ServiceFormView):
+    """A form page that also needs the CRM licence. Listed after tiers' ``CustomerRowCreateView``
+    (``class V(CustomerRowCreateView, LicensedFormView)``), the licence is checked once the
+    permission and the third party (404) are, as by ``ThirdPartyObjectMixin`` first."""

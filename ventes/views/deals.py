@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 
 from crm.views.base import TenantPermissionRequiredMixin
+from tiers.views.customer_forms import CustomerRowCreateView, CustomerRowUpdateView
 from tiers.views.detail import ActionSpec, Section, action_register, reverse_or_none, section_register
-from tiers.views.third_parties import ThirdPartyObjectMixin
 from ventes.forms.deals import DealForm
 from ventes.models import Deal, DealStatus
 from ventes.selectors_pipeline import (
@@ -29,7 +29,7 @@ from ventes.selectors_pipeline import (
 from ventes.services.deals import deal_create, deal_mark_treated, deal_update
 from ventes.tables import DealTable
 
-from .base import CrmLicenceRequiredMixin, ServiceFormView, VentesListView, has_crm_licence
+from .base import LicensedFormView, VentesListView, has_crm_licence
 
 FORM_TEMPLATE = "ventes/form.html"
 
@@ -93,66 +93,27 @@ class DealDetailView(DealObjectMixin, TenantPermissionRequiredMixin, View):
         return render(request, "ventes/deals/detail.html", context)
 
 
-class DealCreateView(ThirdPartyObjectMixin, CrmLicenceRequiredMixin, ServiceFormView):
+class _DealFormMixin:
+    template_name = FORM_TEMPLATE
+    success_message = gettext_lazy("Affaire enregistrée.")
+    form_class = DealForm
+    row_url = staticmethod(detail_url)
+
+
+class DealCreateView(_DealFormMixin, CustomerRowCreateView, LicensedFormView):
     permission_required = "ventes.add_deal"
-    template_name = FORM_TEMPLATE
-    success_message = gettext_lazy("Affaire enregistrée.")
+    title = gettext_lazy("Nouvelle affaire")
+    create_service = staticmethod(deal_create)
 
-    @property
-    def title(self) -> str:
-        return _("Nouvelle affaire")
-
-    def make_form(self, data=None):
-        return DealForm(
-            data,
-            tenant=self.request.tenant,
-            customer=self.third_party,
-            initial={"owner": self.request.user, "probability": 50},
-        )
-
-    def context(self) -> dict:
-        return {"customer": self.third_party}
-
-    def back_url(self) -> str:
-        return reverse("tiers:detail", kwargs={"pk": self.third_party.pk})
-
-    def success_url(self, saved) -> str:
-        return detail_url(saved)
-
-    def save(self, form):
-        return deal_create(
-            tenant=self.request.tenant,
-            actor=self.request.user,
-            customer=self.third_party,
-            **form.cleaned_data,
-        )
+    def form_initial(self) -> dict:
+        return {"owner": self.request.user, "probability": 50}
 
 
-class DealUpdateView(DealObjectMixin, ServiceFormView):
+class DealUpdateView(_DealFormMixin, DealObjectMixin, CustomerRowUpdateView):
     permission_required = "ventes.change_deal"
-    template_name = FORM_TEMPLATE
-    success_message = gettext_lazy("Affaire enregistrée.")
-
-    @property
-    def title(self) -> str:
-        return _("Modifier l'affaire")
-
-    def make_form(self, data=None):
-        return DealForm(data, instance=self.deal, tenant=self.request.tenant, customer=self.deal.customer)
-
-    def context(self) -> dict:
-        return {"customer": self.deal.customer, "subject": str(self.deal)}
-
-    def back_url(self) -> str:
-        return detail_url(self.deal)
-
-    def success_url(self, saved) -> str:
-        return detail_url(saved)
-
-    def save(self, form):
-        return deal_update(
-            tenant=self.request.tenant, actor=self.request.user, deal=self.deal, **form.cleaned_data
-        )
+    title = gettext_lazy("Modifier l'affaire")
+    update_service = staticmethod(deal_update)
+    row_attribute = "deal"
 
 
 class DealTreatView(DealObjectMixin, TenantPermissionRequiredMixin, View):

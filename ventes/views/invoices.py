@@ -132,16 +132,8 @@ class InvoiceGenerateView(ServiceFormView):
         return invoices
 
 
-class InvoiceUpdateView(InvoiceObjectMixin, ServiceFormView):
-    permission_required = "ventes.change_invoice"
-    success_message = gettext_lazy("Facture enregistrée.")
-
-    @property
-    def title(self) -> str:
-        return _("Modifier la facture %(number)s") % {"number": invoice_label(self.invoice)}
-
-    def make_form(self, data=None):
-        return InvoiceDateForm(data, initial={"invoice_date": self.invoice.invoice_date})
+class _InvoiceFormView(InvoiceObjectMixin, ServiceFormView):
+    """A form on an invoice, back to the invoice's page; saved, to the saved document's."""
 
     def context(self) -> dict:
         return {"customer": self.invoice.customer}
@@ -151,6 +143,18 @@ class InvoiceUpdateView(InvoiceObjectMixin, ServiceFormView):
 
     def success_url(self, saved) -> str:
         return invoice_url(saved)
+
+
+class InvoiceUpdateView(_InvoiceFormView):
+    permission_required = "ventes.change_invoice"
+    success_message = gettext_lazy("Facture enregistrée.")
+
+    @property
+    def title(self) -> str:
+        return _("Modifier la facture %(number)s") % {"number": invoice_label(self.invoice)}
+
+    def make_form(self, data=None):
+        return InvoiceDateForm(data, initial={"invoice_date": self.invoice.invoice_date})
 
     def save(self, form):
         return invoice_update(
@@ -198,7 +202,7 @@ class InvoiceDeleteView(_InvoiceActionView):
         return reverse("ventes:invoice_list")
 
 
-class CreditNoteCreateView(InvoiceObjectMixin, ServiceFormView):
+class CreditNoteCreateView(_InvoiceFormView):
     permission_required = "ventes.add_invoice"
     success_message = gettext_lazy("Avoir créé (brouillon).")
 
@@ -211,15 +215,6 @@ class CreditNoteCreateView(InvoiceObjectMixin, ServiceFormView):
         credited = credited_quantities(tenant=self.request.tenant, invoice=self.invoice)
         remaining = {line.pk: line.quantity - credited.get(line.position, 0) for line in lines}
         return CreditNoteForm(data, lines=lines, remaining=remaining, today=timezone.localdate())
-
-    def context(self) -> dict:
-        return {"customer": self.invoice.customer}
-
-    def back_url(self) -> str:
-        return invoice_url(self.invoice)
-
-    def success_url(self, saved) -> str:
-        return invoice_url(saved)
 
     def save(self, form):
         return credit_note_create(

@@ -28,3 +28,8 @@ class SyntheseConfig(AppConfig):
                 "header", "synthese:customer", "tiers.view_thirdparty", _("Consulter la synthèse client")
             )
         )
+        action_register(
+            ActionSpec("header", "synthese:record_home", "tiers.view_thirdparty", _("Fiche client"))
+        )
+        # The customer record's sections (synthese/record_*.py); record_print registers its exporter.
+        from . import record  # noqa: F401

@@ -24,6 +24,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Cast, Coalesce, Left
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -33,7 +34,7 @@ from tiers.models import ThirdParty
 from tiers.selectors import visible_q
 from ventes.models import Action, Deal, Order, Quote
 
-COLUMNS = ("row_id", "row_kind", "row_number", "row_title", "row_at", "row_planned")
+COLUMNS = ("row_id", "row_kind", "row_number", "row_title", "row_at", "row_planned", "row_opens")
 ORDER = ("-row_planned", "-row_at", "row_kind", "-row_id")
 PER_PAGE = 25
 KIND_LABELS = {
@@ -44,6 +45,20 @@ KIND_LABELS = {
     "dit": _("Demande d'intervention"),
     "intervention": _("Intervention"),
 }
+# The page each kind of row opens (``row_opens``: an intervention opens its request).
+KIND_URLS = {
+    "action": "ventes:action_detail",
+    "affaire": "ventes:deal_detail",
+    "devis": "ventes:quote_detail",
+    "commande": "ventes:order_detail",
+    "dit": "parc:request_detail",
+    "intervention": "parc:request_detail",
+}
+
+
+def history_row_url(row: dict) -> str:
+    """The URL of the record a history row opens."""
+    return reverse(KIND_URLS[row["row_kind"]], kwargs={"pk": row["row_opens"]})
 
 
 def _at(field: str) -> Cast:
@@ -119,6 +134,7 @@ def _kinds(now: datetime.datetime, today: datetime.date) -> dict[str, tuple[type
                 "row_title": Left(F("report"), 120),
                 "row_at": F("starts_at"),
                 "row_planned": _planned(Q(starts_at__gt=now)),
+                "row_opens": F("request_id"),
             },
         ),
     }
@@ -143,12 +159,17 @@ def customer_history(
         )
         if business_line_ids:
             rows = rows.filter(business_line_id__in=business_line_ids)
-        annotations = {"row_id": F("pk"), "row_kind": Value(kind, output_field=CharField()), **columns}
+        annotations = {
+            "row_id": F("pk"),
+            "row_kind": Value(kind, output_field=CharField()),
+            "row_opens": F("pk"),
+            **columns,
+        }
         parts.append(
             rows.order_by().annotate(**{name: annotations[name] for name in COLUMNS}).values(*COLUMNS)
         )
     if not parts:
-        return Action.objects.none().values(*COLUMNS)
+        return Action.objects.none().values()  # no kind the user may view: no rows
     first, *others = parts
     combined = first.union(*others, all=True) if others else first
     return combined.order_by(*ORDER)

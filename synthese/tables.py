@@ -127,6 +127,26 @@ def filter_link(ctx: SyntheseContext, label, **changes) -> str:
     )
 
 
+# What a record page of tiers (wiki, vault) shows in the side panel: its cards, without the
+# page's navigation and header.
+PANEL_PAGE_SELECT = "#content .card"
+
+
+def panel_button(url: str, label, *, anchor: str = "") -> str:
+    """A button opening a record page of tiers in the synthèse's side panel (a plain link
+    without JavaScript); the tab's URL stays in the address bar. Swap and push are explicit: the
+    tab's body around it swaps ``outerHTML`` and pushes its URL."""
+    return format_html(
+        '<a class="btn btn-small" href="{}{}" hx-get="{}" hx-target="#synthese-panel-body" hx-select="{}" '
+        'hx-swap="innerHTML" hx-push-url="false">{}</a>',
+        url,
+        anchor,
+        url,
+        PANEL_PAGE_SELECT,
+        label,
+    )
+
+
 class FilterColumn(tables.Column):
     """The "Filtrer" button of a row (Détails sites, Parc and SSC)."""
 
@@ -142,7 +162,8 @@ class FilterColumn(tables.Column):
 
 class ExchangesColumn(tables.Column):
     """The number of exchanges about the row (annotation ``exchange_count``), a link that opens
-    the exchanges' side panel (tiers' record screen, htmx) and previews them on hover."""
+    the exchanges' side panel (tiers' record screen, htmx) and previews them on hover (the
+    preview is fetched once, at the first hover). Neither pushes its URL (the tab body does)."""
 
     def __init__(self, **kwargs):
         kwargs.setdefault("verbose_name", _("Éch."))
@@ -151,8 +172,12 @@ class ExchangesColumn(tables.Column):
     def render(self, record, value) -> str:
         url = reverse("tiers:exchanges", kwargs=target_kwargs(record))
         return format_html(
+            '<span class="exchanges-cell" hx-get="{}?apercu=1" hx-trigger="mouseenter once" '
+            'hx-target="find .exchanges-preview" hx-swap="innerHTML" hx-push-url="false">'
             '<a href="{}" class="exchanges-link" hx-get="{}" hx-target="#synthese-panel-body" '
-            'hx-swap="innerHTML" title="{}">{}</a>',
+            'hx-swap="innerHTML" hx-push-url="false" title="{}">{}</a>'
+            '<span class="exchanges-preview" role="tooltip"></span></span>',
+            url,
             url,
             url,
             _("Voir les échanges"),

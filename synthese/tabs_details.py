@@ -25,7 +25,7 @@ from ventes.models import Quote, QuoteStatus, QuoteType
 from ventes.tables import url_of
 
 from .context import SyntheseContext
-from .tables import FilterColumn, TabTable, money_column, render_tab
+from .tables import FilterColumn, TabTable, money_column, panel_button, render_tab
 from .tabs import Tab, tab_register
 
 KEY = "details"
@@ -126,15 +126,9 @@ class SiteTabTable(TabTable):
         wiki = reverse("tiers:wiki_list", kwargs=target_kwargs(record))
         vault = reverse("tiers:vault", kwargs={"pk": record.third_party_id})
         return format_html(
-            '<a class="btn btn-small" href="{}" hx-get="{}" hx-target="#synthese-panel-body">{}</a> '
-            '<a class="btn btn-small" href="{}#site-{}" hx-get="{}" hx-target="#synthese-panel-body">{}</a>',
-            wiki,
-            wiki,
-            _("Wiki"),
-            vault,
-            record.pk,
-            vault,
-            _("Coffre-fort"),
+            "{} {}",
+            panel_button(wiki, _("Wiki")),
+            panel_button(vault, _("Coffre-fort"), anchor=f"#site-{record.pk}"),
         )
 
 

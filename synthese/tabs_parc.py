@@ -45,7 +45,7 @@ from tiers.models.characteristics import CharacteristicTarget
 from tiers.selectors_characteristics import characteristics_for
 
 from .context import SyntheseContext
-from .tables import FilterColumn, TabFilterSet, TabTable, render_tab, yes_no_badge
+from .tables import FilterColumn, TabFilterSet, TabTable, panel_button, render_tab, yes_no_badge
 from .tabs import Tab, _count_subquery, tab_register
 from .tabs_filters import owned_rows
 
@@ -239,15 +239,7 @@ class ParcTabTable(TabTable):
         wiki = reverse("tiers:wiki_list", kwargs=target)
         vault = reverse("tiers:vault", kwargs={"pk": self.ctx.customer.pk})
         return format_html(
-            '{} <a class="btn btn-small" href="{}" hx-get="{}" hx-target="#synthese-panel-body" hx-push-url="false">{}</a>'
-            ' <a class="btn btn-small" href="{}" hx-get="{}" hx-target="#synthese-panel-body" hx-push-url="false">{}</a>',
-            buttons,
-            wiki,
-            wiki,
-            _("Wiki"),
-            vault,
-            vault,
-            _("Coffre-fort"),
+            "{} {} {}", buttons, panel_button(wiki, _("Wiki")), panel_button(vault, _("Coffre-fort"))
         )
 
     def render_filter(self, record, column=None) -> str:

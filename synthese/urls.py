@@ -2,6 +2,7 @@ from django.urls import path
 
 from . import views
 from .views import cti, search_f10
+from .views.record import RecordView
 
 app_name = "synthese"
 
@@ -17,5 +18,7 @@ urlpatterns = [
     path("<int:pk>/wiki/", views.WikiPanelView.as_view(), name="wiki"),
     path("<int:pk>/coffre-fort/", views.VaultPanelView.as_view(), name="vault"),
     path("<int:pk>/colonnes/<slug:tab>/", views.ColumnsSaveView.as_view(), name="columns"),
+    path("<int:pk>/fiche/", RecordView.as_view(), name="record_home"),
+    path("<int:pk>/fiche/<slug:section>/", RecordView.as_view(), name="record"),
     path("<int:pk>/exporter/", views.SyntheseExportView.as_view(), name="export"),
 ]

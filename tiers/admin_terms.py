@@ -13,6 +13,7 @@ from .models import (
     CommercialFollowUp,
     FiliationLink,
     FiliationLinkType,
+    InvoiceFooterItem,
     ManagementLink,
     ManagementLinkType,
     PaymentTerm,
@@ -130,3 +131,10 @@ class CharacteristicValueAdmin(TenantAdmin):
         "value_bool",
     )
     list_filter = ("field__group",)
+
+
+@admin.register(InvoiceFooterItem)
+class InvoiceFooterItemAdmin(TenantAdmin):
+    list_display = ("third_party", "position", "code", "label", "kind", "value_type", "value")
+    list_filter = ("kind", "value_type")
+    search_fields = ("third_party__name", "third_party__code", "code", "label")

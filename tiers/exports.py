@@ -14,7 +14,8 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 
 from crm.exports.owner import owner_filterset, table_rows
-from crm.exports.registry import XLSX, Column, Exporter, Sheet, exporter_registry
+from crm.exports.registry import PDF, XLSX, Column, Exporter, Sheet, exporter_registry
+from crm.exports.sheets_pdf import SheetsPdfMixin
 from crm.models import ExportJob
 from crm.normalize import phone_display
 
@@ -31,8 +32,10 @@ def _owner_filterset(job: ExportJob, list_key: str):
 _ordered = table_rows
 
 
-class _ThirdPartyListExporter(Exporter):
-    formats = (XLSX,)
+class _ThirdPartyListExporter(SheetsPdfMixin, Exporter):
+    """Excel, or printed (PDF) with the same rows."""
+
+    formats = (XLSX, PDF)
     sheet_title = ""
 
     columns = (

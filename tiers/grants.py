@@ -16,6 +16,7 @@ _EDITED_BY_SALES = [
     "contactlink",
     "thirdpartystatisticalfamily",
     "secondaryrep",
+    "invoicefooteritem",
     "commercialfollowup",
     "managementlink",
     "filiationlink",

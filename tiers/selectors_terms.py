@@ -33,6 +33,9 @@ TERMS_RELATED = (
     "credit_insurer",
     "rep_1",
     "rep_2",
+    "price_list",
+    "billing_address",
+    "delivery_address",
 )
 
 

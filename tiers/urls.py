@@ -13,6 +13,7 @@ VIEW_MODULES = (
     "sites_banks",
     "contacts",
     "terms",
+    "terms_footer",
     "lifecycle",
     "links",
     "characteristics",

@@ -14,6 +14,7 @@ EXPORT_AREAS = (
     "credit",
     "history",
     "billing",
+    "account",
 )
 
 

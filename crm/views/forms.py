@@ -28,6 +28,9 @@ def form_add_service_error(form, error: ValidationError) -> None:
 # selected site, contact and asset): form field -> query parameter. Only the initial values
 # shown change; the posted values are validated by the form's own querysets as usual.
 PREFILL_PARAMETERS = {"site": "site", "contact": "contact", "requester": "contact", "assets": "bien"}
+# Text values: the action's kind (one of the field's choices) and the customer code of the
+# invoicing form (the customer record's quick actions pass them).
+PREFILL_TEXT_PARAMETERS = {"kind": "type", "client": "client"}
 
 
 def next_url(request) -> str | None:
@@ -43,8 +46,18 @@ def form_prefill(form, query) -> None:
     for field_name, parameter in PREFILL_PARAMETERS.items():
         value = query.get(parameter, "")
         if field_name in form.fields and value.isdigit():
-            multiple = isinstance(form.fields[field_name], forms.MultipleChoiceField)
+            multiple = isinstance(
+                form.fields[field_name], (forms.MultipleChoiceField, forms.ModelMultipleChoiceField)
+            )
             form.initial[field_name] = [int(value)] if multiple else int(value)
+    for field_name, parameter in PREFILL_TEXT_PARAMETERS.items():
+        value = query.get(parameter, "")[:100]
+        field = form.fields.get(field_name)
+        if not value or field is None:
+            continue
+        choices = getattr(field, "choices", None)
+        if choices is None or value in {str(key) for key, _label in choices}:
+            form.initial[field_name] = value
 
 
 class ServiceFormView(TenantPermissionRequiredMixin, View):

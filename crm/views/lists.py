@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.views import View
 from django_tables2 import RequestConfig
 
-from crm.exports.registry import EXPORT_PERMISSION
+from crm.exports.registry import EXPORT_PERMISSION, PDF, exporter_registry
 from crm.services.tenancy import business_lines_current
 from crm.views.base import TenantPermissionRequiredMixin
 
@@ -56,6 +56,7 @@ class FilteredListView(TenantPermissionRequiredMixin, View):
             "export_key": self.export_key,
             "export_query": query.urlencode(),
             "can_export": bool(self.export_key) and request.user.has_perm(EXPORT_PERMISSION),
+            "export_pdf": bool(self.export_key) and PDF in exporter_registry.get(self.export_key).formats,
             **self.extra_context(request),
         }
         template = f"{self.template_name}#results" if request.htmx else self.template_name

@@ -23,6 +23,16 @@
       element.classList.add("synthese-map-plain");
     }
     window.L.marker(point, { title: element.dataset.label, alt: element.dataset.label }).addTo(map);
+    // Further pins (the customer record's map: other sites, nearby customers), as JSON in data-points.
+    if (element.dataset.points) {
+      var bounds = [point];
+      JSON.parse(element.dataset.points).forEach(function (other) {
+        var at = [parseFloat(other.lat), parseFloat(other.lng)];
+        window.L.marker(at, { title: other.label, alt: other.label, opacity: 0.7 }).addTo(map);
+        bounds.push(at);
+      });
+      if (bounds.length > 1) map.fitBounds(bounds, { padding: [20, 20], maxZoom: 15 });
+    }
   }
 
   if (document.readyState === "loading") {

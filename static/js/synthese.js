@@ -1,6 +1,6 @@
 // The synthèse client's frame: the active tab follows htmx tab switches (and the browser's back
-// and forward), the side panels (suivi commercial, wiki, vault) open in a <dialog> once htmx has
-// loaded them. No inline scripts: the CSP forbids them.
+// and forward), the side panels (suivi commercial, wiki, vault, exchanges, contact form) open in a
+// <dialog> once htmx has loaded them. No inline scripts: the CSP forbids them.
 (function () {
   "use strict";
 
@@ -35,11 +35,26 @@
     }
   });
 
+  // A message added or deleted in the panel changes the tab's exchanges counts: the tab's body
+  // is reloaded when the panel closes.
+  var threadChanged = false;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var elt = event.detail.elt;
+    var verb = (event.detail.requestConfig && event.detail.requestConfig.verb) || "";
+    if (verb.toLowerCase() === "post" && elt.closest && elt.closest("#synthese-panel .exchanges")) {
+      threadChanged = true;
+    }
+  });
+
   // Closing the panel empties it (a revealed secret does not stay in the page).
   document.addEventListener("close", function (event) {
     if (event.target.id === "synthese-panel") {
       var body = document.getElementById("synthese-panel-body");
       if (body) body.replaceChildren();
+      if (threadChanged && window.htmx) {
+        threadChanged = false;
+        window.htmx.ajax("GET", window.location.href, { target: "#synthese-tab-body", swap: "innerHTML" });
+      }
     }
   }, true);
 })();

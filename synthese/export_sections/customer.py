@@ -7,8 +7,10 @@ from collections.abc import Iterator
 
 from django.utils.translation import gettext as _
 
+from crm.exports.owner import SORT_PARAMETER
 from crm.exports.registry import Column, Sheet
-from synthese.tabs_details import site_rows
+from synthese.tabs_details import KEY as DETAILS
+from synthese.tabs_details import SiteTabTable, site_rows
 from tiers.models import ThirdParty, ThirdPartyStatisticalFamily
 from tiers.models.characteristics import CharacteristicTarget
 from tiers.selectors_characteristics import characteristics_for
@@ -19,6 +21,7 @@ from .common import CHUNK_SIZE, ExportState, joined, queryset_sheet
 
 CHARACTERISTICS = "caracteristiques"
 CLASSIFICATIONS = "classifications"
+SITES_TABLE = f"{DETAILS}-sites"  # the key of the Détails tab's sites table (its sort parameter)
 
 
 def _presentation_columns() -> list[Column]:
@@ -50,8 +53,12 @@ def _identity(customer: ThirdParty) -> Iterator[list]:
 
 
 def _characteristics(state: ExportState) -> Iterator[list]:
+    """The fields the Détails tab shows (those visible in the synthèse), group by group."""
     groups = characteristics_for(
-        tenant=state.tenant, record=state.ctx.customer, target=CharacteristicTarget.THIRD_PARTY
+        tenant=state.tenant,
+        record=state.ctx.customer,
+        target=CharacteristicTarget.THIRD_PARTY,
+        synthese_only=True,
     )
     for group in groups:
         for row in group.rows:
@@ -98,8 +105,12 @@ def _reps(site) -> list[tuple[str, str]]:
 
 def sites(state: ExportState) -> list[Sheet]:
     """ "Sites": one line per site with all its business lines and reps; "Sites - Commerciaux":
-    one line per site x business line with its rep."""
+    one line per site x business line with its rep. Both in the order of the Détails tab's
+    sites table (its sort when the user chose one)."""
     rows = site_rows(state.ctx)
+    sort = state.query.get(f"{SITES_TABLE}-{SORT_PARAMETER}")
+    if sort:
+        rows = SiteTabTable(rows, ctx=state.ctx, key=SITES_TABLE, order_by=sort).data.data
     place = [
         Column(_("Site"), width=28),
         Column(_("Principal"), width=10),

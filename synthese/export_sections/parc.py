@@ -64,8 +64,15 @@ class ParcData:
     financings: dict[int, Financing]  # asset → its latest financing
 
 
-def parc_data(state: ExportState, assets: QuerySet[Asset]) -> ParcData:
-    """Four queries, whatever the number of assets."""
+def parc_data(state: ExportState) -> ParcData:
+    """Four queries, whatever the number of assets, once per export (Financements et grandeurs
+    and Situation actuelle share them)."""
+    if "parc" not in state.shared:
+        state.shared["parc"] = _parc_data(state, assets_of(state))
+    return state.shared["parc"]
+
+
+def _parc_data(state: ExportState, assets: QuerySet[Asset]) -> ParcData:
     tenant = state.tenant
     ids = assets.order_by().values("pk")
     readings = (
@@ -83,6 +90,10 @@ def parc_data(state: ExportState, assets: QuerySet[Asset]) -> ParcData:
     financings = (
         Financing.objects.filter(tenant=tenant, asset_id__in=ids)
         .select_related("financer")
+        .only(  # not the financer's whole row
+            *("asset_id", "ends_on", "rent", "remaining", "internal_number", "external_number"),
+            *("financer__code", "financer__name"),
+        )
         .order_by("asset_id", "-ends_on", "-pk")
         .distinct("asset_id")
     )
@@ -166,7 +177,7 @@ def billing_rules(state: ExportState) -> list[Sheet]:
 
 def financings_and_meters(state: ExportState) -> list[Sheet]:
     assets = assets_of(state).annotate(is_covered=covered_exists(tenant=state.tenant, on=state.ctx.today))
-    data = parc_data(state, assets)
+    data = parc_data(state)
     columns = [
         Column(_("Activité"), width=16),
         Column(_("Bien"), width=40),
@@ -260,7 +271,7 @@ def situation(state: ExportState) -> list[Sheet]:
     """One row per asset x active billing rule; assets without one only with "Biens hors
     contrat" (contract columns empty). Six queries in all."""
     assets = assets_of(state)
-    data = parc_data(state, assets)
+    data = parc_data(state)
     rules = _rules_by_asset(state, assets)
     with_uncovered = OUT_OF_CONTRACT in state.selection
     meters = {meter.code: meter for meter in data.meter_types}

@@ -5,6 +5,7 @@ brings the user back to the refreshed synthèse after saving."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -23,6 +24,14 @@ class ActionLinkSpec:
     crm_only: bool = False
     # The selection passed on: "site", "contact", "bien".
     prefill: tuple[str, ...] = ("site",)
+    # Opened in the synthèse's side panel (its form posts to its own page, then comes back).
+    modal: bool = False
+    # Fixed query parameters (``(("type", "meeting"),)``: the action's kind).
+    query: tuple[tuple[str, str], ...] = ()
+    # The URL's kwargs from the customer (its pk by default); a callable may add query
+    # parameters of its own through ``query_of``.
+    kwargs_of: Callable[..., dict] | None = None
+    query_of: Callable[..., dict] | None = None
 
 
 ACTION_LINKS = (
@@ -51,7 +60,12 @@ ACTION_LINKS = (
         "parc.add_competitorasset",
     ),
     ActionLinkSpec(
-        "contact", _("Créer un interlocuteur"), "tiers:contact_create", "tiers.add_contact", prefill=()
+        "contact",
+        _("Créer un interlocuteur"),
+        "tiers:contact_create",
+        "tiers.add_contact",
+        prefill=(),
+        modal=True,
     ),
     ActionLinkSpec("site", _("Créer un site"), "tiers:site_create", "tiers.add_site", prefill=()),
 )
@@ -62,6 +76,7 @@ class ActionLink:
     key: str
     label: str
     url: str
+    modal: bool = False
 
 
 def synthese_url(ctx: SyntheseContext, **changes) -> str:
@@ -70,19 +85,37 @@ def synthese_url(ctx: SyntheseContext, **changes) -> str:
     return f"{url}?{query}" if query else url
 
 
+def spec_links(
+    specs: Iterable[ActionLinkSpec], *, user, crm_licence: bool, customer, selection: dict, back: str
+) -> list[ActionLink]:
+    """The links of ``specs`` the user may follow (no query: permissions are cached): each to its
+    create page for ``customer``, with the selection it takes and ``next`` = ``back``."""
+    links = []
+    for spec in specs:
+        if (spec.crm_only and not crm_licence) or not user.has_perm(spec.permission):
+            continue
+        kwargs = spec.kwargs_of(customer) if spec.kwargs_of else {"pk": customer.pk}
+        try:
+            url = reverse(spec.url_name, kwargs=kwargs)
+        except NoReverseMatch:  # that app's page is not installed
+            continue
+        query = {name: selection[name] for name in spec.prefill if selection.get(name)}
+        query.update(spec.query)
+        if spec.query_of:
+            query.update(spec.query_of(customer))
+        query["next"] = back
+        links.append(ActionLink(spec.key, str(spec.label), f"{url}?{urlencode(query)}", spec.modal))
+    return links
+
+
 def action_links(*, user, crm_licence: bool, ctx: SyntheseContext) -> list[ActionLink]:
     """The links of the Actions block the user may follow (no query: permissions are cached)."""
     selection = {"site": ctx.site_id, "contact": ctx.contact_id, "bien": ctx.asset_id}
-    back = synthese_url(ctx, ligne=None)
-    links = []
-    for spec in ACTION_LINKS:
-        if (spec.crm_only and not crm_licence) or not user.has_perm(spec.permission):
-            continue
-        try:
-            url = reverse(spec.url_name, kwargs={"pk": ctx.customer.pk})
-        except NoReverseMatch:  # that app's page is not installed
-            continue
-        query = {name: selection[name] for name in spec.prefill if selection[name]}
-        query["next"] = back
-        links.append(ActionLink(spec.key, str(spec.label), f"{url}?{urlencode(query)}"))
-    return links
+    return spec_links(
+        ACTION_LINKS,
+        user=user,
+        crm_licence=crm_licence,
+        customer=ctx.customer,
+        selection=selection,
+        back=synthese_url(ctx, ligne=None),
+    )

@@ -4,10 +4,13 @@ follows it on "Mes exports". Only with the export permission (checked here and b
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -56,10 +59,22 @@ class SyntheseExportView(SyntheseMixin, View):
             user=request.user,
             initial={
                 "sections": selection_saved(user=request.user, tenant=request.tenant),
-                "requete": request.GET.urlencode()[:MAX_QUERY],
+                "requete": self.screen_query(request)[:MAX_QUERY],
             },
         )
         return self.show(request, form)
+
+    def screen_query(self, request) -> str:
+        """The synthèse's current filters, sorts and tab: the page's address as the browser shows
+        it now (the tabs push their filters and sorts into it; htmx sends it as HX-Current-URL),
+        else this request's own query string (the link of the page as it was first drawn)."""
+        htmx = getattr(request, "htmx", None)
+        current = htmx.current_url_abs_path if htmx else None
+        if current:
+            parts = urlsplit(current)
+            if parts.path == reverse("synthese:customer", kwargs={"pk": self.customer.pk}):
+                return parts.query
+        return request.GET.urlencode()
 
     def show(self, request, form, status: int = 200):
         context = {

@@ -363,8 +363,13 @@ def test_situation_actuelle_and_financements_run_a_fixed_number_of_queries(
             (situation,) = parc_sections.situation(state)
             rows = list(situation.rows)
         assert len(rows) == situation.count == 7 + 2 * extra
-        # Meter types, last readings, last VMM, financings, count, assets.
-        with django_assert_num_queries(6):
+        # Count, assets: the readings, VMM and financings read for Situation actuelle are shared.
+        with django_assert_num_queries(2):
             (sheet,) = parc_sections.financings_and_meters(state)
             assets = list(sheet.rows)
         assert len(assets) == sheet.count == 4 + extra
+        # Alone: meter types, last readings, last VMM, financings, count, assets.
+        alone = _state(tenant, manager, pw.world.customer, {"financements"})
+        with django_assert_num_queries(6):
+            (sheet,) = parc_sections.financings_and_meters(alone)
+            assert len(list(sheet.rows)) == 4 + extra

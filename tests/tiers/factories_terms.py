@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import factory
 
 from tests.factories import (
@@ -72,3 +74,17 @@ class FollowUpFactory(TenantFactory):
     organisation = factory.SubFactory(InternalOrganisationFactory, tenant=factory.SelfAttribute("..tenant"))
     business_line = factory.SubFactory(BusinessLineFactory, tenant=factory.SelfAttribute("..tenant"))
     rep = factory.SubFactory(UserFactory)
+
+
+class InvoiceFooterItemFactory(TenantFactory):
+    class Meta:
+        model = tiers.InvoiceFooterItem
+
+    third_party = factory.SubFactory(CustomerFactory)
+    tenant = factory.SelfAttribute("third_party.tenant")
+    position = factory.Sequence(lambda n: n + 1)
+    code = factory.Sequence(lambda n: f"PF{n}")
+    label = factory.Sequence(lambda n: f"Remise {n}")
+    kind = tiers.FooterItemKind.DISCOUNT
+    value_type = tiers.FooterValueType.PERCENT
+    value = Decimal("5.00")

@@ -7,9 +7,11 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django_scopes import scope
 
 from crm.models import AuditEntry, Membership
 from tests.factories import member
+from tests.tiers.factories import AddressFactory
 from tests.tiers.factories_sites_banks import CustomerFactory, reserved_customer
 from tests.tiers.factories_terms import (
     PaymentTermFactory,
@@ -253,6 +255,7 @@ def test_a_value_deactivated_after_being_chosen_stays_accepted(in_tenant, actor,
         ("reminder_group", SegmentKind.REMINDER_GROUP),
         ("tax_regime", SegmentKind.TAX_REGIME),
         ("commission_category", SegmentKind.COMMISSION_CATEGORY),
+        ("price_list", SegmentKind.PRICE_LIST),
     ],
 )
 def test_segment_values_must_be_active_of_the_right_list_and_tenant(
@@ -270,6 +273,70 @@ def test_segment_values_must_be_active_of_the_right_list_and_tenant(
 
     customer.refresh_from_db()
     assert getattr(customer, field) == good
+
+
+# --- Informations complémentaires: addresses, VAT treatment, payment method, invoice sending -----
+
+
+def test_billing_and_delivery_addresses_of_the_third_party_are_accepted_and_audited(
+    in_tenant, actor, customer
+):
+    billing = AddressFactory(third_party=customer, tenant=in_tenant, code="FAC")
+    delivery = AddressFactory(third_party=customer, tenant=in_tenant, code="LIV", is_default=False)
+
+    update(in_tenant, actor, customer, billing_address=billing, delivery_address=delivery)
+
+    customer.refresh_from_db()
+    assert (customer.billing_address, customer.delivery_address) == (billing, delivery)
+    changes = AuditEntry.objects.get(action="third_party.terms_update").changes
+    assert changes["billing_address_id"] == [None, billing.pk]
+    assert changes["delivery_address_id"] == [None, delivery.pk]
+
+
+def test_an_address_of_another_third_party_or_tenant_is_refused(in_tenant, other_tenant, actor, customer):
+    neighbour = AddressFactory(third_party=CustomerFactory(tenant=in_tenant), tenant=in_tenant)
+    with scope(tenant=other_tenant):
+        foreign = AddressFactory(third_party=CustomerFactory(tenant=other_tenant), tenant=other_tenant)
+    message = ["Choisissez une adresse de ce tiers."]
+
+    for address in (neighbour, foreign):
+        assert refusal(in_tenant, actor, customer, billing_address=address, delivery_address=address) == {
+            "billing_address": message,
+            "delivery_address": message,
+        }
+    customer.refresh_from_db()
+    assert customer.billing_address_id is None
+
+
+def test_vat_treatment_payment_method_and_invoice_sending_are_saved(in_tenant, actor, customer):
+    update(
+        in_tenant,
+        actor,
+        customer,
+        vat_treatment="exempt",
+        payment_method="direct_debit",
+        invoice_sending="post",
+    )
+
+    customer.refresh_from_db()
+    assert (customer.vat_treatment, customer.payment_method, customer.invoice_sending) == (
+        "exempt",
+        "direct_debit",
+        "post",
+    )
+    update(in_tenant, actor, customer, payment_method=None, vat_treatment="auto")
+    customer.refresh_from_db()
+    assert (customer.payment_method, customer.vat_treatment) == ("", "auto")
+
+
+def test_an_unknown_vat_treatment_or_invoice_sending_is_refused(in_tenant, actor, customer):
+    errors = refusal(in_tenant, actor, customer, vat_treatment="suisse", invoice_sending="pigeon")
+
+    # Django's own message of a model field's choices (French locale, non-breaking spaces).
+    assert errors == {
+        "vat_treatment": ["La valeur «\xa0'suisse'\xa0» n\u2019est pas un choix valide."],
+        "invoice_sending": ["La valeur «\xa0'pigeon'\xa0» n\u2019est pas un choix valide."],
+    }
 
 
 def test_every_refusal_is_reported_at_once(in_tenant, actor, customer):

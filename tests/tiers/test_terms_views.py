@@ -13,6 +13,7 @@ from django.utils import timezone
 from django_scopes import scope
 
 from tests.factories import BusinessLineFactory, InternalOrganisationFactory, member
+from tests.tiers.factories import AddressFactory
 from tests.tiers.factories_lists import third_party
 from tests.tiers.factories_sites_banks import CustomerFactory
 from tests.tiers.factories_terms import (
@@ -147,22 +148,31 @@ def test_terms_page_shows_the_fieldsets_and_one_field_per_statistical_axis(tenan
 
 def test_terms_page_saves_and_redirects(tenant, commercial, login):
     customer = CustomerFactory(tenant=tenant)
+    billing = AddressFactory(third_party=customer, tenant=tenant, code="FAC")
+    delivery = AddressFactory(third_party=customer, tenant=tenant, code="LIV", is_default=False)
     payer = CustomerFactory(tenant=tenant, code="PAYEUR1")
     term = PaymentTermFactory(tenant=tenant)
+    price_list = SegmentFactory(tenant=tenant, kind=SegmentKind.PRICE_LIST, label="Tarif grossiste")
     family = StatisticalFamilyFactory(axis__tenant=tenant)
     data = {
         "payment_term": term.pk,
+        "payment_method": "transfer",
         "payment_days": "15, 5",
         "payer": "payeur1",
         "rep_1": commercial.pk,
         "partial_delivery": "allowed",
         "price_type": "ht",
+        "price_list": price_list.pk,
         "billing_mode": "per_delivery",
         "billing_periodicity": "monthly",
         "free_shipping": "above_ht",
         "free_shipping_threshold": "300",
         "credit_control": "none",
         "is_vat_liable": "on",
+        "vat_treatment": "reverse_charge",
+        "billing_address": billing.pk,
+        "delivery_address": delivery.pk,
+        "invoice_sending": "email_post",
         f"famille_{family.axis_id}": family.pk,
     }
 
@@ -175,6 +185,9 @@ def test_terms_page_saves_and_redirects(tenant, commercial, login):
         assert customer.payment_days == [5, 15]
         assert customer.billing_periodicity == "monthly"
         assert ThirdPartyStatisticalFamily.objects.get(third_party=customer).family == family
+        assert (customer.price_list, customer.payment_method) == (price_list, "transfer")
+        assert (customer.vat_treatment, customer.invoice_sending) == ("reverse_charge", "email_post")
+        assert (customer.billing_address, customer.delivery_address) == (billing, delivery)
 
 
 def _base_data(**extra) -> dict:
@@ -185,8 +198,57 @@ def _base_data(**extra) -> dict:
         "billing_periodicity": "immediate",
         "free_shipping": "never",
         "credit_control": "none",
+        "vat_treatment": "auto",
+        "invoice_sending": "email",
         **extra,
     }
+
+
+def test_terms_page_offers_only_the_third_partys_addresses_and_its_price_lists(tenant, commercial, login):
+    customer = CustomerFactory(tenant=tenant)
+    AddressFactory(third_party=customer, tenant=tenant, code="SIEGE", description="Siège")
+    AddressFactory(third_party=CustomerFactory(tenant=tenant), tenant=tenant, code="AUTRE", city="Brest")
+    SegmentFactory(tenant=tenant, kind=SegmentKind.PRICE_LIST, label="Tarif grossiste")
+    SegmentFactory(tenant=tenant, kind=SegmentKind.REMINDER_GROUP, label="Relance douce")
+
+    form = login(commercial).get(terms_url(customer)).context["form"]
+
+    addresses = [label for _value, label in form.fields["billing_address"].choices]
+    price_lists = [label for _value, label in form.fields["price_list"].choices]
+    vat = [value for value, _label in form.fields["vat_treatment"].choices]
+    assert addresses == ["---------", "SIEGE — Siège — 69002 LYON"]
+    assert price_lists[1:] == ["Tarif grossiste"]
+    assert vat == ["auto", "french_vat", "reverse_charge", "exempt"]
+
+
+def test_terms_page_refuses_another_third_partys_address(tenant, commercial, login):
+    customer = CustomerFactory(tenant=tenant)
+    foreign = AddressFactory(third_party=CustomerFactory(tenant=tenant), tenant=tenant, code="AUTRE")
+
+    response = login(commercial).post(
+        terms_url(customer), _base_data(billing_address=foreign.pk, delivery_address=foreign.pk)
+    )
+
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["billing_address"] == ["Choisissez une adresse de ce tiers."]
+    assert errors["delivery_address"] == ["Choisissez une adresse de ce tiers."]
+    with scope(tenant=tenant):
+        customer.refresh_from_db()
+        assert customer.billing_address is None
+
+
+def test_terms_page_refuses_a_missing_vat_treatment_and_an_unknown_one(tenant, commercial, login):
+    customer = CustomerFactory(tenant=tenant)
+    client = login(commercial)
+
+    missing = client.post(terms_url(customer), {**_base_data(), "vat_treatment": ""})
+    unknown = client.post(terms_url(customer), _base_data(vat_treatment="suisse"))
+
+    assert missing.context["form"].errors["vat_treatment"] == ["Ce champ est obligatoire."]
+    assert unknown.context["form"].errors["vat_treatment"] == [
+        "Sélectionnez un choix valide. suisse n\u2019en fait pas partie."
+    ]
 
 
 def test_terms_page_shows_the_services_refusal_on_the_field(tenant, commercial, login):

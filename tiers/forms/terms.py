@@ -10,9 +10,16 @@ from django.utils.translation import gettext_lazy as _
 
 from crm.models import Company
 from tiers.forms.sites_banks import user_label
-from tiers.models import SegmentKind, StatisticalFamily, ThirdParty
+from tiers.models import (
+    Address,
+    FooterItemKind,
+    FooterValueType,
+    SegmentKind,
+    StatisticalFamily,
+    ThirdParty,
+)
 from tiers.selectors import third_parties_visible
-from tiers.selectors_sites_banks import business_lines_of, reps_of
+from tiers.selectors_sites_banks import addresses_of, business_lines_of, reps_of
 from tiers.selectors_terms import (
     active_or_current,
     organisations_of,
@@ -20,7 +27,14 @@ from tiers.selectors_terms import (
     segment_choice,
     statistical_axes_with_families,
 )
-from tiers.services.terms import PARTY_FIELDS, SEGMENT_FIELDS, TERMS_FIELDS
+from tiers.services.terms import (
+    ADDRESS_FIELDS,
+    PARTY_FIELDS,
+    SEGMENT_FIELDS,
+    TERMS_FIELDS,
+    message_not_own_address,
+)
+from tiers.services.terms_footer import message_code_required, message_label_required
 
 FAMILY_PREFIX = "famille_"
 FIELDSETS = (
@@ -33,6 +47,7 @@ FIELDSETS = (
             "loans_allowed",
             "order_grouping_forbidden",
             "price_type",
+            "price_list",
         ),
     ),
     (
@@ -48,13 +63,24 @@ FIELDSETS = (
             "accounting_code",
             "tax_regime",
             "is_vat_liable",
+            "vat_treatment",
+            "billing_address",
+            "delivery_address",
+            "invoice_sending",
             "order_ack_text",
             "invoice_text",
         ),
     ),
     (
         _("Règlement"),
-        ("payment_term", "payment_days", "unavailable_from", "unavailable_to", "reminder_group"),
+        (
+            "payment_term",
+            "payment_method",
+            "payment_days",
+            "unavailable_from",
+            "unavailable_to",
+            "reminder_group",
+        ),
     ),
     (
         _("Encours"),
@@ -77,6 +103,11 @@ _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 class UserChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj) -> str:
         return user_label(obj)
+
+
+def address_label(address: Address) -> str:
+    place = " ".join(part for part in (address.postal_code, address.city) if part)
+    return " — ".join(part for part in (address.code, address.description or address.line1, place) if part)
 
 
 class TermsForm(forms.Form):
@@ -117,6 +148,18 @@ class TermsForm(forms.Form):
             )
         for name in ("rep_1", "rep_2"):
             self.fields[name].queryset = reps_of(tenant=tenant)
+        addresses = addresses_of(tenant=tenant, third_party=third_party)
+        for name in ADDRESS_FIELDS:
+            field = self.fields[name]
+            field.queryset = addresses
+            field.label_from_instance = address_label
+            field.help_text = _("Vide : l'adresse par défaut du tiers.")
+            # Another third party's address: the service's message, not the generic one.
+            field.error_messages["invalid_choice"] = message_not_own_address()
+        self.fields["vat_treatment"].help_text = _(
+            "Automatique : TVA française en France, autoliquidation dans l'Union européenne avec un "
+            "numéro de TVA valide (TVA française sans), exonéré hors de l'Union européenne."
+        )
         self.axes = statistical_axes_with_families(tenant=tenant)
         current = {row.axis_id: row.family_id for row in families}
         for axis in self.axes:
@@ -219,3 +262,22 @@ class FollowUpForm(forms.Form):
         self.fields["organisation"].queryset = organisations_of(tenant=tenant)
         self.fields["business_line"].queryset = business_lines_of(tenant=tenant)
         self.fields["rep"].queryset = reps_of(tenant=tenant)
+
+
+class InvoiceFooterItemForm(forms.Form):
+    """A discount or a fee of the invoice footer (the rules are tiers.services.terms_footer's)."""
+
+    code = forms.CharField(label=_("Code"), max_length=20)
+    label = forms.CharField(label=_("Intitulé"), max_length=100)
+    kind = forms.ChoiceField(label=_("Nature"), choices=FooterItemKind.choices)
+    value_type = forms.ChoiceField(label=_("Type de valeur"), choices=FooterValueType.choices)
+    value = forms.DecimalField(label=_("Valeur"), localize=True)
+    position = forms.IntegerField(
+        label=_("Ordre"), required=False, min_value=1, max_value=999, help_text=_("Vide : à la fin.")
+    )
+
+    def __init__(self, *args, tenant: Company, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The service's own messages, so the page says the same as any other caller gets.
+        self.fields["code"].error_messages["required"] = message_code_required()
+        self.fields["label"].error_messages["required"] = message_label_required()

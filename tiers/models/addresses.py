@@ -123,7 +123,15 @@ class Site(TenantModel):
                 name="site_gps_both_or_none",
             ),
         ]
-        indexes = [models.Index(fields=["tenant", "third_party"], name="site_third_party_idx")]
+        indexes = [
+            models.Index(fields=["tenant", "third_party"], name="site_third_party_idx"),
+            # Customers around a point (tiers.selectors_nearby): a bounding box on the main sites.
+            models.Index(
+                fields=["tenant", "latitude", "longitude"],
+                name="site_main_gps_idx",
+                condition=Q(is_main=True, latitude__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

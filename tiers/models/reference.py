@@ -60,6 +60,7 @@ class SegmentKind(models.TextChoices):
     COMMISSION_CATEGORY = "commission_category", _("Catégorie de commission")
     REP_ROLE = "rep_role", _("Rôle d'un représentant secondaire")
     PRODUCT_FAMILY = "product_family", _("Famille commerciale de produit")
+    PRICE_LIST = "price_list", _("Grille tarifaire")
 
 
 class SegmentValue(TenantModel):

@@ -144,6 +144,32 @@ class FreeShipping(models.TextChoices):
     ABOVE_INCL_TAX = "above_ttc", _("Au-delà d'un seuil TTC")
 
 
+class PaymentMethod(models.TextChoices):
+    """The customer's usual payment method (mode de règlement habituel)."""
+
+    TRANSFER = "transfer", _("Virement")
+    DIRECT_DEBIT = "direct_debit", _("Prélèvement")
+    CHEQUE = "cheque", _("Chèque")
+    CARD = "card", _("Carte bancaire")
+    BILL_OF_EXCHANGE = "lcr", _("LCR (lettre de change)")
+    CASH = "cash", _("Espèces")
+
+
+class VatTreatment(models.TextChoices):
+    """Soumission à la TVA: derived from the country and the VAT number (tiers.vat) unless forced."""
+
+    AUTO = "auto", _("Automatique (selon le pays)")
+    FRENCH_VAT = "french_vat", _("TVA française")
+    REVERSE_CHARGE = "reverse_charge", _("Autoliquidation (intracommunautaire)")
+    EXEMPT = "exempt", _("Exonéré (hors Union européenne)")
+
+
+class InvoiceSending(models.TextChoices):
+    EMAIL = "email", _("Par e-mail")
+    POST = "post", _("Par courrier")
+    EMAIL_AND_POST = "email_post", _("Par e-mail et par courrier")
+
+
 class CreditControl(models.TextChoices):
     NONE = "none", _("Aucun")
     WARNING = "warning", _("Avertissement")
@@ -166,6 +192,17 @@ def _party(label):
     return models.ForeignKey(
         "tiers.ThirdParty",
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=label,
+    )
+
+
+def _address(label):
+    return models.ForeignKey(
+        "tiers.Address",
+        on_delete=models.SET_NULL,
         null=True,
         blank=True,
         related_name="+",
@@ -254,6 +291,22 @@ class ThirdPartyTerms(models.Model):
     invoice_text = models.TextField(_("texte des factures"), blank=True)
     rep_1 = _rep(_("représentant 1"))
     rep_2 = _rep(_("représentant 2"))
+    # Conditions and billing shown by the record's "Informations complémentaires".
+    price_list = _segment("price_list", _("grille tarifaire"))
+    payment_method = models.CharField(
+        _("mode de règlement"), max_length=15, choices=PaymentMethod.choices, blank=True
+    )
+    vat_treatment = models.CharField(
+        _("soumission à la TVA"), max_length=15, choices=VatTreatment.choices, default=VatTreatment.AUTO
+    )
+    billing_address = _address(_("adresse de facturation par défaut"))
+    delivery_address = _address(_("adresse de livraison par défaut"))
+    invoice_sending = models.CharField(
+        _("mode d'envoi des factures"),
+        max_length=10,
+        choices=InvoiceSending.choices,
+        default=InvoiceSending.EMAIL,
+    )
 
     class Meta:
         abstract = True
@@ -291,6 +344,47 @@ TERMS_CONSTRAINTS = [
         name="thirdparty_credit_limit_positive",
     ),
 ]
+
+
+class FooterItemKind(models.TextChoices):
+    DISCOUNT = "discount", _("Remise")
+    FEE = "fee", _("Frais")
+
+
+class FooterValueType(models.TextChoices):
+    PERCENT = "percent", _("Pourcentage")
+    AMOUNT_EXCL_TAX = "amount_ht", _("Montant HT")
+    AMOUNT_INCL_TAX = "amount_ttc", _("Montant TTC")
+
+
+class InvoiceFooterItem(TenantModel):
+    """A discount or a fee of the customer's invoice footer (pied de facture: remises et frais),
+    as a percentage or an amount HT or TTC."""
+
+    third_party = models.ForeignKey(
+        "tiers.ThirdParty", on_delete=models.CASCADE, related_name="invoice_footer_items"
+    )
+    position = models.PositiveSmallIntegerField(_("ordre"), default=1)
+    code = models.CharField(_("code"), max_length=20)
+    label = models.CharField(_("intitulé"), max_length=100)
+    kind = models.CharField(_("nature"), max_length=10, choices=FooterItemKind.choices)
+    value_type = models.CharField(_("type de valeur"), max_length=10, choices=FooterValueType.choices)
+    value = models.DecimalField(_("valeur"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("remise ou frais de pied de facture")
+        verbose_name_plural = _("remises et frais de pied de facture")
+        ordering = ["position", "pk"]
+        indexes = [models.Index(fields=["tenant", "third_party"], name="footeritem_party_idx")]
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gt=0), name="footeritem_value_positive"),
+            models.CheckConstraint(
+                condition=~Q(value_type="percent") | Q(value__lte=100), name="footeritem_percent_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} — {self.label}"
 
 
 class SecondaryRep(TenantModel):

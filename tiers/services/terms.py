@@ -8,7 +8,8 @@ audited with a before/after diff. The database repeats the main rules as check c
 
 A reference value (payment term, segmentation value, statistical family) must be active when it
 is chosen; a value chosen while active stays accepted after it is deactivated, so editing another
-field of an old customer never fails on it.
+field of an old customer never fails on it. The default billing and delivery addresses are
+addresses of the third party itself; the VAT treatment is "auto" (derived by tiers.vat) or forced.
 """
 
 from __future__ import annotations
@@ -41,13 +42,16 @@ SEGMENT_FIELDS = {
     "reminder_group": SegmentKind.REMINDER_GROUP,
     "tax_regime": SegmentKind.TAX_REGIME,
     "commission_category": SegmentKind.COMMISSION_CATEGORY,
+    "price_list": SegmentKind.PRICE_LIST,
 }
 PARTY_FIELDS = ("bill_to", "payer", "group", "credit_insurer")
 # Blank means "the third party itself" for these: naming itself is refused.
 SELF_PARTY_FIELDS = ("bill_to", "payer", "group")
 REP_FIELDS = ("rep_1", "rep_2")
+# The default billing and delivery addresses: one of the third party's own addresses.
+ADDRESS_FIELDS = ("billing_address", "delivery_address")
 AMOUNT_FIELDS = ("minimum_order_amount", "free_shipping_threshold", "credit_limit", "credit_insurance_amount")
-FK_FIELDS = ("payment_term", *SEGMENT_FIELDS, *PARTY_FIELDS, *REP_FIELDS)
+FK_FIELDS = ("payment_term", *SEGMENT_FIELDS, *PARTY_FIELDS, *REP_FIELDS, *ADDRESS_FIELDS)
 PLAIN_FIELDS = (
     "accounting_code",
     "payment_days",
@@ -67,6 +71,9 @@ PLAIN_FIELDS = (
     "credit_insurance_expiry",
     "order_ack_text",
     "invoice_text",
+    "payment_method",
+    "vat_treatment",
+    "invoice_sending",
 )
 TERMS_FIELDS = (*PLAIN_FIELDS, *FK_FIELDS)
 REP_ID_FIELDS = ("rep_1_id", "rep_2_id")
@@ -92,6 +99,10 @@ def message_unknown_third_party() -> str:
 
 def message_itself() -> str:
     return _("Choisissez un autre tiers : laissez vide pour le tiers lui-même.")
+
+
+def message_not_own_address() -> str:
+    return _("Choisissez une adresse de ce tiers.")
 
 
 def message_amount() -> str:
@@ -171,6 +182,12 @@ def _references_check(*, tenant, actor, third_party, before: dict, data: dict, e
             errors.add(name, message_unknown_third_party())
         elif name in SELF_PARTY_FIELDS and party.pk == third_party.pk:
             errors.add(name, message_itself())
+    for name in ADDRESS_FIELDS:
+        address = data.get(name)
+        if address is not None and (
+            address.tenant_id != tenant.pk or address.third_party_id != third_party.pk
+        ):
+            errors.add(name, message_not_own_address())
     reps = [data[name] for name in REP_FIELDS if data.get(name) is not None]
     members = active_member_ids(tenant, reps) if reps else set()
     for name in REP_FIELDS:
@@ -283,7 +300,7 @@ def third_party_terms_update(
             errors.update(exc.message_dict)
     if "accounting_code" in data:
         data["accounting_code"] = (data["accounting_code"] or "").strip()
-    for name in ("abc_category",):
+    for name in ("abc_category", "payment_method"):
         if name in data and data[name] is None:
             data[name] = ""
     for name, value in data.items():

@@ -223,6 +223,10 @@ class AttachmentDeleteView(DeletePage):
 # --- Exchanges ------------------------------------------------------------------------------------
 
 
+# Messages shown by the hover preview of an exchanges count.
+EXCHANGES_PREVIEW = 3
+
+
 def exchanges_context(request, target, form: ExchangeForm | None = None) -> dict:
     """What ``tiers/records/_exchanges.html`` needs for the thread of ``target`` (2 queries)."""
     return {
@@ -234,10 +238,24 @@ def exchanges_context(request, target, form: ExchangeForm | None = None) -> dict
 
 
 class ExchangesView(RecordPage):
+    """The thread of a record: its page; on htmx, the side panel of the synthèse (heading and
+    thread), or with ``apercu`` the hover preview (the last few messages)."""
+
     permission_required = "tiers.view_exchange"
 
     def get(self, request, content_type: int, object_id: int):
-        return self.page(request, "exchanges.html", **exchanges_context(request, self.target))
+        context = exchanges_context(request, self.target)
+        if request.GET.get("apercu"):
+            exchanges = context["exchanges"]
+            return render(
+                request,
+                "tiers/records/_exchanges_preview.html",
+                {"exchanges": exchanges[-EXCHANGES_PREVIEW:], "total": len(exchanges)},
+            )
+        if request.htmx:
+            context.update(third_party=self.third_party, target=self.target)
+            return render(request, "tiers/records/_exchanges_panel.html", context)
+        return self.page(request, "exchanges.html", **context)
 
 
 class ExchangeCreateView(RecordPage):
@@ -284,6 +302,24 @@ class ExchangeDeleteView(DeletePage):
 
     def remove(self, request) -> None:
         exchange_delete(tenant=request.tenant, actor=request.user, item=self.item)
+
+    def get(self, request, pk: int):
+        """On htmx, the confirmation replaces the message in its thread."""
+        if not request.htmx:
+            return super().get(request, pk)
+        context = {
+            "item": self.item,
+            "description": self.describe(),
+            "exchange_kwargs": target_kwargs(self.target),
+        }
+        return render(request, "tiers/records/_exchange_delete.html", context)
+
+    def post(self, request, pk: int):
+        """On htmx, the thread without the message comes back."""
+        if not request.htmx:
+            return super().post(request, pk)
+        self.remove(request)
+        return render(request, "tiers/records/_exchanges.html", exchanges_context(request, self.target))
 
 
 # --- Wiki -----------------------------------------------------------------------------------------

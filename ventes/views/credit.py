@@ -13,10 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django_tables2 import RequestConfig
 
+from crm.exports.registry import exporter_registry
 from crm.views.base import TenantPermissionRequiredMixin
 from crm.views.lists import PER_PAGE
 from tiers.models import CreditControl
 from tiers.views.detail import Section, section_register
+from ventes.exports_credit import OVER_LIMIT
 from ventes.selectors_balance import aged_balance_of, aged_balance_rows
 from ventes.selectors_credit import credit_exposure, customers_over_limit
 from ventes.tables_billing import AgedBalanceTable, CreditControlTable
@@ -41,6 +43,9 @@ class CreditControlView(TenantPermissionRequiredMixin, View):
         table = CreditControlTable(rows)
         RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
         context = {"title": _("Clients en dépassement d'encours"), "table": table, "nav": "credit"}
+        # Printable and exportable (ventes/exports_credit.py).
+        if exporter_registry.get(OVER_LIMIT).is_allowed(request.user):
+            context["export_key"] = OVER_LIMIT
         return render(request, PAGE_TEMPLATE, context)
 
 

@@ -397,7 +397,13 @@ def measure(info: dict, args) -> None:
     from django_scopes import scope, scopes_disabled
 
     from crm.models import Company
-    from synthese.search import query_probes, quick_search, quick_search_sql, viewable_kinds
+    from synthese.search import (
+        SEARCH_SETTINGS,
+        query_probes,
+        quick_search,
+        quick_search_sql,
+        viewable_kinds,
+    )
 
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
     settings.DEBUG = False
@@ -427,7 +433,7 @@ def measure(info: dict, args) -> None:
                     )
                     with connection.cursor() as cursor:
                         t0 = time.perf_counter()
-                        cursor.execute(f"SET LOCAL max_parallel_workers_per_gather = 0; {sql}", params)
+                        cursor.execute(f"{SEARCH_SETTINGS}; {sql}", params)
                         cursor.nextset()
                         cursor.fetchall()
                         run["sql"].append((time.perf_counter() - t0) * 1000)

@@ -62,6 +62,14 @@ def _ensure_database() -> None:
             raise
 
 
+def _analyze() -> None:
+    """Planner statistics: a bulk-loaded database has none until autovacuum gets to it."""
+    import psycopg
+
+    with psycopg.connect(_database_url(), autocommit=True) as connection:
+        connection.execute("ANALYZE")
+
+
 def _setup_django() -> None:
     os.environ["DATABASE_URL"] = _database_url()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "crm.settings.local")
@@ -207,6 +215,7 @@ def main() -> None:
         if not seeded:
             print("Construction : seed_demo --scale large (plusieurs dizaines de minutes)…")
             _manage("seed_demo", "--scale", "large")
+    _analyze()
     run(args.runs)
 
 

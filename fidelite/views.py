@@ -137,7 +137,7 @@ class SummaryView(ThirdPartyObjectMixin, View):
 # --- The third party's page -----------------------------------------------------------------------
 
 
-def _section_load(request, third_party) -> dict:
+def loyalty_section_load(request, third_party) -> dict:
     """Fixed queries: the account with its totals, the last manual credit, one page of entries
     (count + rows); without an account, the active programmes when the user may enrol."""
     user, tenant = request.user, request.tenant
@@ -160,7 +160,7 @@ section_register(
         template="fidelite/_section.html",
         position=170,
         permission="fidelite.view_loyaltyaccount",
-        load=_section_load,
+        load=loyalty_section_load,
     )
 )
 

@@ -124,6 +124,7 @@ def sections_visible(user, membership) -> list[RecordSection]:
 from . import (  # noqa: E402
     record_accounting,  # noqa: F401
     record_followup,  # noqa: F401
+    record_loyalty,  # noqa: F401
     record_main,  # noqa: F401
     record_map,  # noqa: F401
     record_messages,  # noqa: F401

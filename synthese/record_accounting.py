@@ -2,9 +2,11 @@
 unused credit notes, unallocated payments), the "compte bloqué" flag (information only, shown to
 everyone), recording an unallocated payment (ventes.services.payments), the account statement
 with its search and print (ventes/exports_account.py through core's export framework), payment
-means (bank accounts of tiers), accounting account, and the situation (aged balance, credit
-exposure, last operations). Dunning letters and bills of exchange portfolios are out of scope,
-said on screen. A fixed number of queries whatever the size of the account.
+means (bank accounts of tiers and the payment authorisations: SEPA, card, LCR), the purchase
+vouchers beside the unallocated payments, the "bloquer / débloquer" of the account
+(synthese/record_accounting_means.py), accounting account, and the situation (aged balance,
+credit exposure, last operations). Dunning letters and bills of exchange portfolios are out of
+scope, said on screen. A fixed number of queries whatever the size of the account.
 
 A refused payment or statement print shows the section again with the bound form (the French
 errors on their fields, the typed values kept; synthese.record.section_refused); the statement
@@ -43,6 +45,7 @@ from ventes.selectors_credit import credit_exposure
 from ventes.services.payments import payment_record
 
 from .record import RecordSection, record_section_register, section_refused
+from .record_accounting_means import means_context, means_post
 
 KEY = "comptabilite"
 PAY_PERMISSION = "ventes.add_payment"
@@ -74,6 +77,14 @@ def _is_statement_print(request) -> bool:
     return request.method == "POST" and request.POST.get("action") == PRINT_ACTION
 
 
+def _bank_accounts(request, customer) -> list[tuple]:
+    """(account, formatted IBAN) of the customer's bank accounts, the default first."""
+    return [
+        (account, iban_formatted(account.iban))
+        for account in bank_accounts_of(tenant=request.tenant, third_party=customer)
+    ]
+
+
 def accounting_context(request, customer) -> dict:
     tenant, user = request.tenant, request.user
     today = timezone.localdate()
@@ -82,6 +93,7 @@ def accounting_context(request, customer) -> dict:
     date_from, date_to, document = search.search(today)
     statement_exporter = exporter_registry.get(STATEMENT_EXPORT)
     exposure = credit_exposure(tenant=tenant, customer_id=customer.pk)
+    bank_accounts = _bank_accounts(request, customer)
     return {
         "summary": account_summary(tenant=tenant, payer=customer, today=today),
         "unpaid": unpaid_invoices(tenant=tenant, payer=customer),
@@ -93,10 +105,7 @@ def accounting_context(request, customer) -> dict:
         "search_form": search,
         "search": {"du": date_from, "au": date_to, "document": document},
         "can_print_statement": statement_exporter.is_allowed(user),
-        "bank_accounts": [
-            (account, iban_formatted(account.iban))
-            for account in bank_accounts_of(tenant=tenant, third_party=customer)
-        ],
+        "bank_accounts": bank_accounts,
         "aged": aged_balance_of(tenant=tenant, user=user, payer=customer, at=today),
         "exposure": exposure,
         "commercial_exposure": exposure.delivered_not_invoiced + exposure.open_orders,
@@ -104,6 +113,7 @@ def accounting_context(request, customer) -> dict:
         PAYMENT_FORM: _payment_form(today=today) if user.has_perm(PAY_PERMISSION) else None,
         STATEMENT_PRINT_FORM: None,
         "can_change_customer": user.has_perm("tiers.change_thirdparty"),
+        **means_context(request, customer, bank_accounts=bank_accounts, today=today),
     }
 
 
@@ -163,7 +173,8 @@ def _statement_print(request, customer):
 def accounting_post(request, customer):
     if _is_statement_print(request):
         return _statement_print(request, customer)
-    return _payment_post(request, customer)
+    response = means_post(request, customer, bank_accounts=_bank_accounts(request, customer))
+    return response if response is not None else _payment_post(request, customer)
 
 
 record_section_register(

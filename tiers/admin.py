@@ -12,6 +12,7 @@ from .models import (
     Contact,
     ContactLink,
     NafCode,
+    PaymentMandate,
     PostalCode,
     SegmentValue,
     ShipTo,
@@ -121,6 +122,13 @@ class BankAccountAdmin(TenantAdmin):
     list_display = ("third_party", "bank_name", "iban", "bic", "is_default")
     list_filter = ("is_default",)
     search_fields = ("third_party__name", "iban", "bic", "bank_name")
+
+
+@admin.register(PaymentMandate)
+class PaymentMandateAdmin(TenantAdmin):
+    list_display = ("third_party", "kind", "reference", "bank_account", "signed_on", "ends_on", "status")
+    list_filter = ("kind", "status")
+    search_fields = ("third_party__name", "reference")
 
 
 @admin.register(Contact)

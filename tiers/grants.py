@@ -12,6 +12,7 @@ _EDITED_BY_SALES = [
     "sitebusinessline",
     "shipto",
     "bankaccount",
+    "paymentmandate",
     "contact",
     "contactlink",
     "thirdpartystatisticalfamily",

@@ -18,6 +18,7 @@ from .models import (
     PaymentAllocation,
     Quote,
     QuoteLine,
+    Voucher,
 )
 
 CUSTOMER_SEARCH = ("customer__name", "customer__code")
@@ -127,3 +128,10 @@ class PaymentAdmin(TenantAdmin):
     list_filter = ("method",)
     search_fields = ("reference", *CUSTOMER_SEARCH)
     inlines = [PaymentAllocationInline]
+
+
+@admin.register(Voucher)
+class VoucherAdmin(TenantAdmin):
+    list_display = ("number", "customer", "amount", "remaining_amount", "issued_on", "expires_on", "status")
+    list_filter = ("status",)
+    search_fields = ("number", *CUSTOMER_SEARCH)

@@ -5,7 +5,7 @@ invoices, payments) is for managers and administrators."""
 from crm.rights import ADMINISTRATEUR, ALL, COMMERCIAL, EDIT, MANAGER, TECHNICIEN, VIEW
 
 _PIPELINE = ["deal", "action", "actionparticipant", "quote", "quoteline", "order", "orderline"]
-_BILLING = ["delivery", "deliveryline", "invoice", "invoiceline", "payment", "paymentallocation"]
+_BILLING = ["delivery", "deliveryline", "invoice", "invoiceline", "payment", "paymentallocation", "voucher"]
 
 GRANTS = {
     COMMERCIAL: [*[(model, EDIT) for model in _PIPELINE], *[(model, VIEW) for model in _BILLING]],

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django_scopes import scope
 
 from crm.models import SearchKind
-from synthese.search import query_probes, quick_search
+from synthese.search import LIMIT_PER_KIND, Probe, query_probes, quick_search
 from tests.factories import member
 from tests.parc.factories_assets import AssetFactory
 from tests.tiers.factories import (
@@ -75,6 +75,36 @@ def test_code_and_document_number_prefixes(tenant, commercial):
     for query in ("CMD-2024-0001", "cmd2024000", "CMD-2024-000123"):
         assert found(tenant, commercial, query, SearchKind.ORDER) == ["CMD-2024-000123"], query
     assert found(tenant, commercial, "ric000", SearchKind.ASSET) == ["Copieur"]
+
+
+def test_a_typed_code_is_probed_by_its_compacted_form():
+    assert query_probes("CMD-2025-26") == [Probe("2025", ("cmd", "26"), code="cmd202526")]
+    assert query_probes("A-12") == [Probe("a12")]  # its words are too short to probe
+    assert query_probes("jean-pierre") == [Probe("pierre", ("jean",))]  # no digit: a name
+    assert query_probes("cmd 2025")[0].code == ""  # words typed apart match in any order
+
+
+def test_code_prefix_among_documents_sharing_its_parts(tenant, commercial):
+    customer = ThirdPartyFactory(tenant=tenant, name="Jean-Pierre Martin")
+    for index in range(LIMIT_PER_KIND + 2):
+        OrderFactory(tenant=tenant, customer=customer, number=f"CMD-2025-{index:06d}")
+    OrderFactory(tenant=tenant, customer=customer, number="CMD-2025-260001")
+    for query in ("CMD-2025-26", "cmd2025-26", "2025 cmd 26"):
+        assert found(tenant, commercial, query, SearchKind.ORDER) == ["CMD-2025-260001"], query
+    assert found(tenant, commercial, "CMD-2025-0000") == [f"CMD-2025-{n:06d}" for n in range(LIMIT_PER_KIND)]
+    assert found(tenant, commercial, "jean-pierre", SearchKind.CUSTOMER) == ["Jean-Pierre Martin"]
+    assert found(tenant, commercial, "pierre jean", SearchKind.CUSTOMER) == ["Jean-Pierre Martin"]
+
+
+def test_a_code_and_its_words_find_each_document_once(tenant, commercial):
+    customer = ThirdPartyFactory(tenant=tenant, name="Imprimerie Centrale")
+    for number in ("CMD-2025-260001", "CMD-2025-000001", "CMD-2025-000002", "CMD-2025-000003"):
+        OrderFactory(tenant=tenant, customer=customer, number=number)
+    # "cmd20252" finds the first order; the words ("2" starts "2025") find every order: the one
+    # already found is not counted twice against the limit of its kind.
+    with scope(tenant=tenant):
+        results = quick_search(tenant=tenant, user=commercial, query="CMD-2025-2", limit_per_kind=3)
+    assert [r.label for r in results] == ["CMD-2025-000001", "CMD-2025-000002", "CMD-2025-260001"]
 
 
 @pytest.mark.parametrize("query", ["01 23 45 67 89", "+33 1 23 45 67 89", "0123456789", "6789", "45 67 89"])
@@ -149,6 +179,17 @@ def test_closed_customer_and_its_rows_only_with_the_right(tenant, commercial, ma
         third_party_close(tenant=tenant, actor=manager, third_party=customer)
     assert found(tenant, commercial, "ferm") == []
     assert found(tenant, manager, "ferm") == ["Fermeture Durand", "FERMIN Jean", "Fermoir"]
+
+
+def test_hidden_rows_do_not_use_up_the_limit_of_their_kind(tenant, commercial, manager):
+    # Hidden customers are skipped inside each kind's limited probe, not filtered afterwards.
+    with scope(tenant=tenant):
+        for index in range(LIMIT_PER_KIND + 2):
+            closed = ThirdPartyFactory(tenant=tenant, name=f"Fermeture {index}")
+            third_party_close(tenant=tenant, actor=manager, third_party=closed)
+    ThirdPartyFactory(tenant=tenant, name="Fermeture Ouverte")
+    assert found(tenant, commercial, "ferm") == ["Fermeture Ouverte"]
+    assert len(found(tenant, manager, "ferm")) == LIMIT_PER_KIND
 
 
 def test_reserved_customer_never_for_others(tenant, manager):

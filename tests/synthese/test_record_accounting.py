@@ -27,8 +27,11 @@ from tests.synthese.record_support import (
 from tests.tiers.factories import BankAccountFactory
 from tests.tiers.factories_sites_banks import IBAN_FR, CustomerFactory
 from tests.ventes.factories_billing import billing_order, invoice_of, pay
+from tiers.models import MandateKind
+from tiers.services.mandates import payment_mandate_create
 from ventes.exports_account import AccountStatementExporter, statement_parameters
 from ventes.models import Payment
+from ventes.services.vouchers import voucher_issue
 
 pytestmark = pytest.mark.django_db
 
@@ -36,7 +39,7 @@ pytestmark = pytest.mark.django_db
 UNREACHABLE_BROKER = "redis://127.0.0.1:1/13"
 
 SECTION = "comptabilite"
-ACCOUNTING_QUERIES = 27
+ACCOUNTING_QUERIES = 30
 
 
 @pytest.fixture
@@ -245,7 +248,24 @@ def test_accounting_queries_do_not_depend_on_the_account_size(
     customer = customer_of_size(tenant, size)
     _account(tenant, customer, invoices=size)
     with scope(tenant=tenant):
-        BankAccountFactory(tenant=tenant, third_party=customer, iban=IBAN_FR)
+        account = BankAccountFactory(tenant=tenant, third_party=customer, iban=IBAN_FR)
+        for index in range(size):  # as many mandates and vouchers as invoices
+            payment_mandate_create(
+                tenant=tenant,
+                actor=manager,
+                third_party=customer,
+                kind=MandateKind.SEPA,
+                bank_account=account,
+                reference=f"RUM-{customer.pk}-{index}",
+                signed_on=datetime.date(2026, 1, 1),
+            )
+            voucher_issue(
+                tenant=tenant,
+                actor=manager,
+                customer=customer,
+                amount=Decimal(10 + index),
+                expires_on=datetime.date(2099, 12, 31),
+            )
     client = login(manager)
     with django_assert_num_queries(ACCOUNTING_QUERIES):
         response = client.get(record_url(customer, SECTION, f"du={datetime.date(2026, 1, 1)}"))

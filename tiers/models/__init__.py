@@ -19,6 +19,7 @@ from .links import (
     Relation,
     RelationType,
 )
+from .mandates import MandateKind, MandateStatus, PaymentMandate
 from .owned import CustomerOwnedModel, customer_indexes
 from .records import (
     Attachment,
@@ -100,8 +101,11 @@ __all__ = [
     "Lifecycle",
     "ManagementLink",
     "ManagementLinkType",
+    "MandateKind",
+    "MandateStatus",
     "NafCode",
     "PartialDelivery",
+    "PaymentMandate",
     "PaymentMethod",
     "PaymentTerm",
     "PostalCode",

@@ -288,6 +288,24 @@ def third_party_update(
 
 
 @transaction.atomic
+def third_party_blocked_set(*, tenant: Company, actor, third_party: ThirdParty, blocked: bool) -> ThirdParty:
+    """Set the "compte bloqué" flag (information only) without re-checking the identity: an
+    incomplete legacy identity (no SIRET…) never prevents flagging an incident on the account."""
+    third_party = ThirdParty.objects.select_for_update().get(tenant=tenant, pk=third_party.pk)
+    if third_party.is_blocked != blocked:
+        third_party.is_blocked = blocked
+        third_party.save(update_fields=["is_blocked"])
+        audit_record(
+            tenant=tenant,
+            actor=actor,
+            action="third_party.update",
+            instance=third_party,
+            changes={"is_blocked": [not blocked, blocked]},
+        )
+    return third_party
+
+
+@transaction.atomic
 def third_party_close(*, tenant: Company, actor, third_party: ThirdParty, reason: str = "") -> ThirdParty:
     """Close (make inactive) a third party: hidden from lists and search unless the user may see
     closed accounts."""

@@ -10,6 +10,7 @@ from .billing import (
 from .orders import Delivery, DeliveryLine, DeliveryState, Order, OrderLine, OrderState
 from .pipeline import Action, ActionKind, ActionParticipant, Deal, DealStatus
 from .quotes import Quote, QuoteLine, QuoteStatus, QuoteType
+from .vouchers import Voucher, VoucherStatus
 
 __all__ = [
     "Action",
@@ -34,4 +35,6 @@ __all__ = [
     "QuoteLine",
     "QuoteStatus",
     "QuoteType",
+    "Voucher",
+    "VoucherStatus",
 ]

@@ -35,8 +35,27 @@ def table_rows(job: ExportJob, list_key: str, table_class):
     return table_class(filterset.qs, order_by=sort or None).data.data
 
 
+def name_or_blank(row) -> str:
+    return row.name if row is not None else ""
+
+
+class ListExporter(Exporter):
+    """A ventes list to one sheet: the screen's ``table_class`` rows in its order, written by the
+    subclass's ``_rows``."""
+
+    formats = (XLSX,)
+    table_class = None
+    sheet_title = ""
+
+    def sheets(self, job: ExportJob) -> list[Sheet]:
+        rows = table_rows(job, self.key, self.table_class)
+        return [
+            Sheet(title=self.sheet_title, columns=self.columns, rows=self._rows(rows), count=rows.count())
+        ]
+
+
 @exporter_registry.register
-class DealListExporter(Exporter):
+class DealListExporter(ListExporter):
     key = "deals"
     label = _("Liste des affaires")
     formats = (XLSX,)
@@ -59,9 +78,8 @@ class DealListExporter(Exporter):
         Column(_("Clôturée le"), width=12, number_format=DATE_FORMAT),
     )
 
-    def sheets(self, job: ExportJob) -> list[Sheet]:
-        rows = table_rows(job, self.key, DealTable)
-        return [Sheet(title=_("Affaires"), columns=self.columns, rows=self._rows(rows), count=rows.count())]
+    table_class = DealTable
+    sheet_title = _("Affaires")
 
     @staticmethod
     def _rows(queryset) -> Iterator[list[Any]]:
@@ -85,7 +103,7 @@ class DealListExporter(Exporter):
 
 
 @exporter_registry.register
-class ActionListExporter(Exporter):
+class ActionListExporter(ListExporter):
     key = "actions"
     label = _("Liste des actions commerciales")
     formats = (XLSX,)
@@ -106,9 +124,8 @@ class ActionListExporter(Exporter):
         Column(_("Notes"), width=48),
     )
 
-    def sheets(self, job: ExportJob) -> list[Sheet]:
-        rows = table_rows(job, self.key, ActionTable)
-        return [Sheet(title=_("Actions"), columns=self.columns, rows=self._rows(rows), count=rows.count())]
+    table_class = ActionTable
+    sheet_title = _("Actions")
 
     @staticmethod
     def _rows(queryset) -> Iterator[list[Any]]:

@@ -8,20 +8,15 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from crm.exports.registry import XLSX, Column, Exporter, Sheet, exporter_registry
-from crm.models import ExportJob
+from crm.exports.registry import XLSX, Column, exporter_registry
 
-from .exports import CHUNK_SIZE, DATE_FORMAT, MONEY_FORMAT, table_rows
+from .exports import CHUNK_SIZE, DATE_FORMAT, MONEY_FORMAT, ListExporter, name_or_blank
 from .filters_billing import DELIVERIES_LIST, INVOICES_LIST, PAYMENTS_LIST
 from .tables_billing import DeliveryTable, InvoiceTable, PaymentTable
 
 
-def _name(row) -> str:
-    return row.name if row is not None else ""
-
-
 @exporter_registry.register
-class DeliveryListExporter(Exporter):
+class DeliveryListExporter(ListExporter):
     key = DELIVERIES_LIST
     label = _("Liste des livraisons")
     formats = (XLSX,)
@@ -38,9 +33,8 @@ class DeliveryListExporter(Exporter):
         Column(_("État"), width=12),
     )
 
-    def sheets(self, job: ExportJob) -> list[Sheet]:
-        rows = table_rows(job, self.key, DeliveryTable)
-        return [Sheet(title=_("Livraisons"), columns=self.columns, rows=self._rows(rows), count=rows.count())]
+    table_class = DeliveryTable
+    sheet_title = _("Livraisons")
 
     @staticmethod
     def _rows(queryset) -> Iterator[list[Any]]:
@@ -50,15 +44,15 @@ class DeliveryListExporter(Exporter):
                 delivery.delivered_on,
                 delivery.customer.code,
                 delivery.customer.name,
-                _name(delivery.site),
+                name_or_blank(delivery.site),
                 delivery.order.number,
-                _name(delivery.business_line),
+                name_or_blank(delivery.business_line),
                 delivery.get_state_display(),
             ]
 
 
 @exporter_registry.register
-class InvoiceListExporter(Exporter):
+class InvoiceListExporter(ListExporter):
     key = INVOICES_LIST
     label = _("Liste des factures")
     formats = (XLSX,)
@@ -82,9 +76,8 @@ class InvoiceListExporter(Exporter):
         Column(_("État"), width=12),
     )
 
-    def sheets(self, job: ExportJob) -> list[Sheet]:
-        rows = table_rows(job, self.key, InvoiceTable)
-        return [Sheet(title=_("Factures"), columns=self.columns, rows=self._rows(rows), count=rows.count())]
+    table_class = InvoiceTable
+    sheet_title = _("Factures")
 
     @staticmethod
     def _rows(queryset) -> Iterator[list[Any]]:
@@ -98,7 +91,7 @@ class InvoiceListExporter(Exporter):
                 invoice.customer.name,
                 invoice.payer.code,
                 invoice.payer.name,
-                _name(invoice.business_line),
+                name_or_blank(invoice.business_line),
                 invoice.total_excl_tax,
                 invoice.total_tax,
                 invoice.total_incl_tax,
@@ -109,7 +102,7 @@ class InvoiceListExporter(Exporter):
 
 
 @exporter_registry.register
-class PaymentListExporter(Exporter):
+class PaymentListExporter(ListExporter):
     key = PAYMENTS_LIST
     label = _("Liste des règlements")
     formats = (XLSX,)
@@ -126,9 +119,8 @@ class PaymentListExporter(Exporter):
         Column(_("Non affecté"), width=14, number_format=MONEY_FORMAT),
     )
 
-    def sheets(self, job: ExportJob) -> list[Sheet]:
-        rows = table_rows(job, self.key, PaymentTable)
-        return [Sheet(title=_("Règlements"), columns=self.columns, rows=self._rows(rows), count=rows.count())]
+    table_class = PaymentTable
+    sheet_title = _("Règlements")
 
     @staticmethod
     def _rows(queryset) -> Iterator[list[Any]]:

@@ -8,9 +8,8 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 
-from crm.exports.registry import XLSX, Column, Exporter, Sheet, exporter_registry
-from crm.models import ExportJob
-from ventes.exports import CHUNK_SIZE, DATE_FORMAT, MONEY_FORMAT, table_rows
+from crm.exports.registry import XLSX, Column, exporter_registry
+from ventes.exports import CHUNK_SIZE, DATE_FORMAT, MONEY_FORMAT, ListExporter, name_or_blank
 from ventes.filters_sales import ORDERS_LIST, QUOTES_LIST
 from ventes.tables import user_name
 from ventes.tables_sales import OrderTable, QuoteTable
@@ -23,12 +22,8 @@ _AMOUNTS = (
 )
 
 
-def _name(row) -> str:
-    return row.name if row is not None else ""
-
-
 @exporter_registry.register
-class QuoteListExporter(Exporter):
+class QuoteListExporter(ListExporter):
     key = QUOTES_LIST
     label = _("Liste des devis")
     formats = (XLSX,)
@@ -48,9 +43,8 @@ class QuoteListExporter(Exporter):
         Column(_("Commandé"), width=10),
     )
 
-    def sheets(self, job: ExportJob) -> list[Sheet]:
-        rows = table_rows(job, self.key, QuoteTable)
-        return [Sheet(title=_("Devis"), columns=self.columns, rows=self._rows(rows), count=rows.count())]
+    table_class = QuoteTable
+    sheet_title = _("Devis")
 
     @staticmethod
     def _rows(queryset) -> Iterator[list[Any]]:
@@ -62,12 +56,12 @@ class QuoteListExporter(Exporter):
                 quote.issued_on,
                 quote.customer.code,
                 quote.customer.name,
-                _name(quote.site),
+                name_or_blank(quote.site),
                 quote.deal.number if quote.deal else "",
                 quote.total_excl_tax,
                 quote.total_incl_tax,
                 quote.margin,
-                _name(quote.business_line),
+                name_or_blank(quote.business_line),
                 user_name(quote.owner),
                 quote.get_status_display(),
                 yes if quote.is_ordered else no,
@@ -75,7 +69,7 @@ class QuoteListExporter(Exporter):
 
 
 @exporter_registry.register
-class OrderListExporter(Exporter):
+class OrderListExporter(ListExporter):
     key = ORDERS_LIST
     label = _("Liste des commandes")
     formats = (XLSX,)
@@ -95,9 +89,8 @@ class OrderListExporter(Exporter):
         Column(_("Activité"), width=18),
     )
 
-    def sheets(self, job: ExportJob) -> list[Sheet]:
-        rows = table_rows(job, self.key, OrderTable)
-        return [Sheet(title=_("Commandes"), columns=self.columns, rows=self._rows(rows), count=rows.count())]
+    table_class = OrderTable
+    sheet_title = _("Commandes")
 
     @staticmethod
     def _rows(queryset) -> Iterator[list[Any]]:
@@ -116,5 +109,5 @@ class OrderListExporter(Exporter):
                 order.annual_service_revenue,
                 order.annual_service_margin,
                 order.exchange_count,
-                _name(order.business_line),
+                name_or_blank(order.business_line),
             ]

@@ -14,7 +14,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1:8000
 SCALE ?= small
 
-.PHONY: install run migrate seed test test-fast lint format check bench worker beat stop-db clean
+.PHONY: install run migrate seed test test-fast test-resilience lint format check bench worker beat stop-db clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,7 @@ install: $(STAMP)
 
 migrate: install
 	$(PY) manage.py migrate --no-input
+	$(PY) manage.py init_db_roles
 
 seed: migrate
 	$(PY) manage.py seed_demo --scale $(SCALE)
@@ -45,6 +46,11 @@ test: install
 	$(BIN)/lint-imports
 	$(PY) manage.py makemigrations --check --dry-run
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Load and outage tests (tests/resilience/README.md): their own PostgreSQL, Redis, gunicorn and
+# Celery workers on loopback, and the large fuzzing (1,000 examples per main form).
+test-resilience: install
+	HYPOTHESIS_PROFILE=resilience timeout --signal=TERM 40m $(BIN)/pytest -m resilience -p no:cacheprovider $(PYTEST_ARGS) tests/resilience tests/fuzz
 
 lint: install
 	$(BIN)/ruff check .

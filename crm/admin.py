@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from crm.admin_base import (
@@ -36,7 +37,13 @@ from crm.models import (
     Parameter,
     SearchEntry,
 )
-from crm.services.audit import audit_changes, audit_record, audit_snapshot
+from crm.services.access_audit import (
+    membership_audit,
+    membership_snapshot,
+    user_access_audit,
+    user_access_snapshot,
+)
+from crm.services.audit import audit_record
 from crm.services.parameters import DEFINITIONS, parameter_clean, parameter_set
 
 User = get_user_model()
@@ -144,7 +151,7 @@ class ParameterAdmin(TenantAdmin):
         return ("key",) if obj is not None else ()
 
     def save_model(self, request, obj, form, change):
-        if not is_platform_admin(request) and obj.tenant_id != request.tenant.pk:
+        if request.tenant is None or obj.tenant_id != request.tenant.pk:
             raise PermissionDenied
         # The service validates, stores and audits the change.
         row = parameter_set(tenant=obj.tenant, key=obj.key, value=obj.value, actor=request.user)
@@ -170,32 +177,7 @@ def _audit_parameter_delete(request, parameter: Parameter) -> None:
     )
 
 
-# --- Memberships: who holds which role in which company (audited) ---------------------------------
-
-MEMBERSHIP_AUDITED_FIELDS = ("role_id", "licence", "is_active")
-
-
-def membership_audit(request, membership: Membership, *, before: dict | None, deleted: bool = False) -> None:
-    """Audit a permission change: a seat created, its role, licence or state changed, or removed."""
-    after = {} if deleted else audit_snapshot(membership, MEMBERSHIP_AUDITED_FIELDS)
-    if deleted:
-        action, changes = "membership.delete", {name: [value, None] for name, value in (before or {}).items()}
-    elif before is None:
-        action, changes = "membership.create", {name: [None, value] for name, value in after.items()}
-    else:
-        action, changes = "membership.change", audit_changes(before, after)
-        if not changes:
-            return
-    audit_record(
-        tenant=membership.tenant, actor=request.user, action=action, instance=membership, changes=changes
-    )
-
-
-def _membership_before(membership: Membership) -> dict | None:
-    if membership.pk is None:
-        return None
-    stored = Membership.unscoped.filter(pk=membership.pk, tenant_id=membership.tenant_id).first()
-    return None if stored is None else audit_snapshot(stored, MEMBERSHIP_AUDITED_FIELDS)
+# --- Memberships: who holds which role in which company (audited, crm.services.access_audit) ---
 
 
 class _MembershipChildInline(TenantTabularInline):
@@ -243,21 +225,32 @@ class MembershipAdmin(TenantAdmin):
 
     def has_add_permission(self, request) -> bool:
         # A tenant's administrator creates a seat together with its user, in the user admin: the
-        # only users they may see already hold a seat in their company.
-        return is_platform_admin(request)
+        # only users they may see already hold a seat in their company. A superuser gives a seat
+        # in the company it works in.
+        return is_platform_admin(request) and request.tenant is not None
 
     def save_model(self, request, obj, form, change):
-        before = _membership_before(obj) if change else None
+        # Audited once the business lines and organisations (inlines) are saved too.
+        obj._audit_before = membership_snapshot(obj) if change else None
         super().save_model(request, obj, form, change)
-        membership_audit(request, obj, before=before)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        membership = form.instance
+        membership_audit(actor=request.user, membership=membership, before=membership._audit_before)
 
     def delete_model(self, request, obj):
-        membership_audit(request, obj, before=_membership_before(obj), deleted=True)
+        membership_audit(actor=request.user, membership=obj, before=membership_snapshot(obj), deleted=True)
         super().delete_model(request, obj)
 
     def delete_queryset(self, request, queryset):
         for membership in queryset:
-            membership_audit(request, membership, before=_membership_before(membership), deleted=True)
+            membership_audit(
+                actor=request.user,
+                membership=membership,
+                before=membership_snapshot(membership),
+                deleted=True,
+            )
         super().delete_queryset(request, queryset)
 
 
@@ -274,15 +267,17 @@ class MembershipInline(TenantStackedInline):
         return 1 if obj is None and not is_platform_admin(request) else 0
 
     def get_max_num(self, request, obj=None, **kwargs):
-        return None if is_platform_admin(request) else 1
+        # One seat per company, and only in the company the admin works in (row-level security).
+        return 0 if request.tenant is None else 1
 
     def get_extra(self, request, obj=None, **kwargs):
-        return 1 if is_platform_admin(request) else 0
+        return 1 if is_platform_admin(request) and request.tenant is not None else 0
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
         # The admin only sets the limits in the page; enforce them on the server too.
-        formset.validate_min = formset.validate_max = not is_platform_admin(request)
+        formset.validate_max = True
+        formset.validate_min = not is_platform_admin(request)
         return formset
 
 
@@ -293,7 +288,10 @@ def user_belongs_only_to(user, tenant) -> bool:
     """True when ``user`` is no superuser and holds no seat in any other company than ``tenant``."""
     if user.is_superuser:
         return False
-    return not Membership.unscoped.filter(user=user).exclude(tenant=tenant).exists()
+    # The other companies' seats are hidden by row-level security: a database function answers.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT crm_user_has_seat_elsewhere(%s, %s)", [user.pk, tenant.pk])
+        return not cursor.fetchone()[0]
 
 
 admin.site.unregister(User)
@@ -374,17 +372,29 @@ class TenantUserAdmin(UserAdmin):
                 raise PermissionDenied
         return super().user_change_password(request, id, form_url)
 
+    def save_model(self, request, obj, form, change):
+        # The access flags (active, staff, superuser) are audited once the seats are saved.
+        obj._access_before = user_access_snapshot(obj) if change else None
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        user = form.instance
+        user_access_audit(actor=request.user, user=user, before=getattr(user, "_access_before", None))
+
     def save_formset(self, request, form, formset, change):
         if formset.model is not Membership:
             return super().save_formset(request, form, formset, change)
-        befores = {f.instance.pk: _membership_before(f.instance) for f in formset.initial_forms}
+        befores = {f.instance.pk: membership_snapshot(f.instance) for f in formset.initial_forms}
         super().save_formset(request, form, formset, change)
         for membership in formset.deleted_objects:
-            membership_audit(request, membership, before=befores.get(membership.pk), deleted=True)
+            membership_audit(
+                actor=request.user, membership=membership, before=befores.get(membership.pk), deleted=True
+            )
         for membership in formset.new_objects:
-            membership_audit(request, membership, before=None)
+            membership_audit(actor=request.user, membership=membership, before=None)
         for membership, _changed in formset.changed_objects:
-            membership_audit(request, membership, before=befores.get(membership.pk))
+            membership_audit(actor=request.user, membership=membership, before=befores.get(membership.pk))
         return None
 
 

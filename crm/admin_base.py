@@ -6,10 +6,10 @@ Two audiences use the admin (DESIGN.md §4):
   ``scope(tenant=request.tenant)`` (crm.middleware.TenantScopeMiddleware) and every class here
   also filters by ``request.tenant`` explicitly: querysets, foreign-key choices, the tenant of a
   new row. Their permissions come from the active membership's role (crm.rights).
-- a platform **superuser**: the middleware disables the scopes in the admin (reviewed exception).
-  The explicit replacement is here: a tenant column and list filter on every tenant table, the
-  tenant chosen explicitly when a row is created (and shown, not editable, afterwards), and a
-  check that every related row chosen in a form belongs to that same tenant.
+- a platform **superuser**: administers the global data (companies, users, roles, reference
+  data) and, like everyone, the tenant rows of the company it works in: row-level security
+  (crm.rls) binds the superuser's requests to that tenant too, so the classes here treat it as
+  that tenant's administrator. A superuser without a seat sees no tenant row and may add none.
 
 Usage in an app's ``admin.py``::
 
@@ -25,7 +25,6 @@ from collections.abc import Iterable
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.utils import flatten_fieldsets
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -38,7 +37,7 @@ TENANT_FIELD = "tenant"
 
 
 def is_platform_admin(request) -> bool:
-    """A superuser: administers every tenant, scopes are disabled for them in the admin."""
+    """A superuser: administers the global data (companies, users, roles, reference data)."""
     return bool(request.user.is_active and request.user.is_superuser)
 
 
@@ -51,12 +50,16 @@ def tenant_users(tenant: Company) -> models.QuerySet:
 
 def tenant_choices(model: type[models.Model], request) -> models.QuerySet | None:
     """What a tenant's admin may pick for a relation to ``model``; None for global data."""
+    tenant_bound = issubclass(model, TenantModel | Company | get_user_model())
+    if tenant_bound and request.tenant is None:
+        return model._default_manager.none()
     if issubclass(model, TenantModel):
         return model._default_manager.filter(tenant=request.tenant)
     if issubclass(model, Company):
         return Company.objects.filter(pk=request.tenant.pk)
     if issubclass(model, get_user_model()):
-        return tenant_users(request.tenant)
+        # Users are global data: a superuser may give a seat to any of them.
+        return model._default_manager.all() if is_platform_admin(request) else tenant_users(request.tenant)
     return None
 
 
@@ -74,8 +77,7 @@ class TenantModelForm(forms.ModelForm):
     """Admin form of a tenant row.
 
     ``admin_tenant`` (the request's tenant, set per request by the admin) is imposed on new rows;
-    when it is None (superuser), the form has a ``tenant`` choice, required for a new row and
-    disabled for an existing one, unless the row takes its tenant from its inline parent.
+    a child row of an inline takes its parent's tenant.
     """
 
     admin_tenant: Company | None = None
@@ -122,52 +124,47 @@ class TenantInlineFormSet(BaseInlineFormSet):
         return form
 
 
-def _tenant_form(form_class: type[forms.ModelForm], request, *, choose: bool) -> type[forms.ModelForm]:
-    """The admin's form class, bound to the request's tenant (or with a tenant choice)."""
-    attrs: dict = {"admin_tenant": None if is_platform_admin(request) else request.tenant}
-    if is_platform_admin(request) and choose:
-        attrs[TENANT_FIELD] = forms.ModelChoiceField(
-            queryset=Company.objects.order_by("name"), label=_("société")
-        )
-    return type(form_class.__name__, (form_class,), attrs)
+def _tenant_form(form_class: type[forms.ModelForm], request) -> type[forms.ModelForm]:
+    """The admin's form class, bound to the request's tenant."""
+    return type(form_class.__name__, (form_class,), {"admin_tenant": request.tenant})
 
 
 class _TenantScoped:
-    """Querysets and relation choices of a tenant model, for a ModelAdmin or an inline."""
+    """Querysets, relation choices and rights of a tenant model, for a ModelAdmin or an inline."""
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)
-        if is_platform_admin(request):
-            return queryset.select_related(TENANT_FIELD)
-        # Explicit on top of the request's scope: the tenant's own rows only.
+        if request.tenant is None:
+            return queryset.none()
+        # Explicit on top of the request's scope and the database policy: the tenant's rows only.
         return queryset.filter(tenant=request.tenant)
 
     def get_exclude(self, request, obj=None):
-        # Not editable on the model; the form declares its own ``tenant`` field when needed.
+        # Not editable on the model: the form imposes the request's tenant.
         return [*(super().get_exclude(request, obj) or ()), TENANT_FIELD]
 
-    def chooses_tenant(self, request) -> bool:
-        """Whether the form asks for the tenant (a superuser; rows without a tenant parent)."""
-        return is_platform_admin(request)
-
     def get_fields(self, request, obj=None):
-        fields = [name for name in super().get_fields(request, obj) if name != TENANT_FIELD]
-        if self.chooses_tenant(request):
-            fields.insert(0, TENANT_FIELD)
-        return fields
+        return [name for name in super().get_fields(request, obj) if name != TENANT_FIELD]
+
+    def has_add_permission(self, request, *args) -> bool:
+        return request.tenant is not None and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.tenant is not None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.tenant is not None and super().has_delete_permission(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if not is_platform_admin(request):
-            choices = tenant_choices(db_field.remote_field.model, request)
-            if choices is not None:
-                kwargs["queryset"] = choices
+        choices = tenant_choices(db_field.remote_field.model, request)
+        if choices is not None:
+            kwargs["queryset"] = choices
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):
-        if not is_platform_admin(request):
-            choices = tenant_choices(db_field.remote_field.model, request)
-            if choices is not None:
-                kwargs["queryset"] = choices
+        choices = tenant_choices(db_field.remote_field.model, request)
+        if choices is not None:
+            kwargs["queryset"] = choices
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
@@ -176,30 +173,12 @@ class TenantAdmin(_TenantScoped, admin.ModelAdmin):
 
     form = TenantModelForm
 
-    def get_list_display(self, request):
-        columns = list(super().get_list_display(request))
-        if is_platform_admin(request) and TENANT_FIELD not in columns:
-            columns.insert(1 if columns and columns[0] == "action_checkbox" else 0, TENANT_FIELD)
-        return columns
-
-    def get_list_filter(self, request):
-        filters = list(super().get_list_filter(request))
-        if is_platform_admin(request) and TENANT_FIELD not in filters:
-            filters.insert(0, TENANT_FIELD)
-        return filters
-
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)
-        return _tenant_form(form, request, choose=self.chooses_tenant(request))
-
-    def get_fieldsets(self, request, obj=None):
-        fieldsets = super().get_fieldsets(request, obj)
-        if self.chooses_tenant(request) and TENANT_FIELD not in flatten_fieldsets(fieldsets):
-            fieldsets = [(None, {"fields": [TENANT_FIELD]}), *fieldsets]
-        return fieldsets
+        return _tenant_form(form, request)
 
     def save_model(self, request, obj, form, change):
-        if not is_platform_admin(request) and obj.tenant_id != request.tenant.pk:
+        if request.tenant is None or obj.tenant_id != request.tenant.pk:
             raise PermissionDenied
         super().save_model(request, obj, form, change)
 
@@ -208,14 +187,9 @@ class _TenantInline(_TenantScoped):
     form = TenantModelForm
     formset = TenantInlineFormSet
 
-    def chooses_tenant(self, request) -> bool:
-        # A child of a tenant row takes its parent's tenant; a child of a global row (a user's
-        # memberships) needs its own choice.
-        return is_platform_admin(request) and not issubclass(self.parent_model, TenantModel)
-
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        formset.form = _tenant_form(formset.form, request, choose=self.chooses_tenant(request))
+        formset.form = _tenant_form(formset.form, request)
         return formset
 
 

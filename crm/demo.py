@@ -23,7 +23,7 @@ Rules for a step ``seed(ctx: DemoContext)``
       (audit, search index) there; when ``ctx.bulk`` is true (medium, large), build the rows
       in memory and insert them with ``bulk_create_in_batches``, then rebuild derived data
       (search index) once.
-    - ``ctx.companies`` holds the demo companies (filled by core); open ``scope(tenant=...)``
+    - ``ctx.companies`` holds the demo companies (filled by core); open ``tenant_context(...)``
       for each one you seed.
 
 Scale table (numbers per company; ``SIZES[scale][key]``)
@@ -210,9 +210,8 @@ def bulk_create_in_batches(
     a second demo run adds nothing. Primary keys are not set on the instances when
     ``ignore_conflicts`` is used (PostgreSQL returns none for skipped rows).
     """
-    from django_scopes import scope
-
     from crm.models import TenantModel
+    from crm.services.tenant_binding import tenant_context
 
     tenant_model = issubclass(model, TenantModel)
     if tenant_model and tenant is None:
@@ -228,7 +227,7 @@ def bulk_create_in_batches(
         return batch
 
     # A global model (Country, User) has a plain manager: no scope to open.
-    context = scope(tenant=tenant) if tenant_model else nullcontext()
+    context = tenant_context(tenant) if tenant_model else nullcontext()
     total = 0
     with context:
         for batch in _batches(rows, batch_size):
@@ -265,7 +264,6 @@ def seed_core(ctx: DemoContext) -> None:
     from django.contrib.auth import get_user_model
     from django.contrib.auth.hashers import make_password
     from django.contrib.auth.models import Group
-    from django_scopes import scope
 
     from crm.models import (
         BusinessLine,
@@ -278,6 +276,7 @@ def seed_core(ctx: DemoContext) -> None:
         MembershipOrganisation,
     )
     from crm.services.reference import reference_data_load
+    from crm.services.tenant_binding import tenant_context
 
     user_model = get_user_model()
     reference_data_load()  # idempotent; the data migration normally did it already
@@ -306,7 +305,7 @@ def seed_core(ctx: DemoContext) -> None:
             company.currency = company.currency or euro
             company.save(update_fields=["country", "currency"])
         ctx.companies.append(company)
-        with scope(tenant=company):
+        with tenant_context(company):
             lines = {
                 bl_code: BusinessLine.objects.get_or_create(
                     tenant=company, code=bl_code, defaults={"name": bl_name}
@@ -338,19 +337,28 @@ def seed_core(ctx: DemoContext) -> None:
 
     multi = demo_user("multi", first_name="Camille", last_name="Multi")
     for company, role in zip(ctx.companies, MULTI_COMPANY_ROLES, strict=True):
-        with scope(tenant=company):
+        with tenant_context(company):
             Membership.objects.get_or_create(
                 tenant=company, user=multi, defaults={"role": roles[role], "licence": "crm"}
             )
         ctx.credentials.append((company.name, "multi", f"{role} / CRM"))
 
-    demo_user("superadmin", is_staff=True, is_superuser=True)
+    # The platform superuser administers the global data and, like everyone, the tenant rows of
+    # the company it works in (row-level security binds it too): a seat in each company.
+    superadmin = demo_user("superadmin", is_staff=True, is_superuser=True)
+    for company in ctx.companies:
+        with tenant_context(company):
+            Membership.objects.get_or_create(
+                tenant=company, user=superadmin, defaults={"role": roles["Administrateur"], "licence": "crm"}
+            )
     ctx.credentials.append((_("toutes (administration)"), "superadmin", "superutilisateur"))
 
 
 def seed_search_index(ctx: DemoContext) -> None:
     """Rebuild the quick-search index of the demo companies (bulk rows sent no signal)."""
     from crm.search import search_index_rebuild
+    from crm.services.tenant_binding import tenant_context
 
     for company in ctx.companies:
-        search_index_rebuild(tenant_id=company.pk)
+        with tenant_context(company):
+            search_index_rebuild(tenant_id=company.pk)

@@ -2,7 +2,7 @@
 
 Tasks are thin: primitive ids as keyword arguments, an explicit ``name=``, one service call.
 A tenant task receives ``tenant_id``; ``TenantTask`` loads the Company and runs the body inside
-``scope(tenant=...)`` (nothing else is activated: no user, no language). A row deleted since the
+``tenant_context(...)`` (nothing else is activated: no user, no language). A row deleted since the
 task was queued is "gone": logged and ignored. Transient database or broker errors are retried
 with exponential backoff; once the task gives up, ``gave_up`` records the failure.
 """
@@ -16,12 +16,12 @@ from celery import Task
 from celery.exceptions import Retry
 from django.db import InterfaceError, OperationalError
 from django.db.models import Model
-from django_scopes import scope
 from kombu.exceptions import OperationalError as BrokerError
 
 from crm.celery import app
 from crm.models import Company, ExportJob
 from crm.services import exports as export_services
+from crm.services.tenant_binding import tenant_context
 
 logger = logging.getLogger(__name__)
 
@@ -61,7 +61,7 @@ class TenantTask(Task):
         except Company.DoesNotExist:
             logger.warning("Task %s ignored: company %s is gone", self.name, tenant_id)
             return None
-        with scope(tenant=tenant):
+        with tenant_context(tenant):
             try:
                 return super().__call__(*args, tenant=tenant, **kwargs)
             except ObjectGone as gone:

@@ -18,15 +18,14 @@ PROGRAM_NAME = "Club Fidélité"
 
 
 def seed(ctx: DemoContext) -> None:
-    from django_scopes import scope
-
+    from crm.services.tenant_binding import tenant_context
     from fidelite.models import LoyaltyAccount, LoyaltyProgram
     from fidelite.services.accounts import account_number_next
     from parc.models import ContractTemplate
     from tiers.models import Lifecycle, ThirdParty
 
     for company in ctx.companies:
-        with scope(tenant=company):
+        with tenant_context(company):
             program, _created = LoyaltyProgram.objects.get_or_create(
                 tenant=company,
                 name=PROGRAM_NAME,

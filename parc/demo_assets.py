@@ -18,12 +18,12 @@ COMPETITORS = ["Copie Express", "Bureau Vallée Pro", "TelecomPlus", "Vidéo Sé
 
 
 def seed(ctx: DemoContext) -> None:
-    from django_scopes import scope
+    from crm.services.tenant_binding import tenant_context
 
     from .models import Article, Asset
 
     for company in ctx.companies:
-        with scope(tenant=company):
+        with tenant_context(company):
             articles = list(
                 Article.objects.filter(tenant=company).select_related("sub_family").order_by("code")
             )

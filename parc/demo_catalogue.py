@@ -36,14 +36,13 @@ ARTICLES = [
 
 
 def seed(ctx: DemoContext) -> None:
-    from django_scopes import scope
-
     from crm.models import BusinessLine
+    from crm.services.tenant_binding import tenant_context
 
     from .models import Article, ArticleFamily, Brand
 
     for company in ctx.companies:
-        with scope(tenant=company):
+        with tenant_context(company):
             lines = {line.code: line for line in BusinessLine.objects.filter(tenant=company)}
             sub_families: dict[str, tuple] = {}
             for code, label, line_code, children in FAMILIES:

@@ -38,13 +38,13 @@ COLOUR_UNIT_COST = Decimal("0.04500")
 
 
 def seed(ctx: DemoContext) -> None:
-    from django_scopes import scope
+    from crm.services.tenant_binding import tenant_context
 
     from .models import ContractTemplate, ContractType, ServiceContract
     from .services.reference import parc_reference_ensure
 
     for company in ctx.companies:
-        with scope(tenant=company):
+        with tenant_context(company):
             parc_reference_ensure(company)
             types = {t.code: t for t in ContractType.objects.filter(tenant=company)}
             for code, label, type_code, kind, months, amount in TEMPLATES:

@@ -58,14 +58,14 @@ def reading_dates(today: datetime.date) -> list[datetime.date]:
 
 
 def seed(ctx: DemoContext) -> None:
-    from django_scopes import scope
+    from crm.services.tenant_binding import tenant_context
 
     from .models import BLACK, COLOUR, MeterReading, MeterType
     from .services.reference import parc_reference_ensure
 
     dates = reading_dates(ctx.today)
     for company in ctx.companies:
-        with scope(tenant=company):
+        with tenant_context(company):
             parc_reference_ensure(company)
             if MeterReading.objects.filter(tenant=company).exists():
                 continue

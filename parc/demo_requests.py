@@ -42,12 +42,12 @@ REPORTS = (
 
 
 def seed(ctx: DemoContext) -> None:
-    from django_scopes import scope
+    from crm.services.tenant_binding import tenant_context
 
     from .models import Asset, ServiceRequest
 
     for company in ctx.companies:
-        with scope(tenant=company):
+        with tenant_context(company):
             if ServiceRequest.objects.filter(tenant=company).exists():
                 continue
             if not Asset.objects.filter(tenant=company).exists():

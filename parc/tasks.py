@@ -72,16 +72,16 @@ def vmm_sweep_tenant(*, tenant: Company) -> int:
 @app.task(name="parc.vmm_sweep", acks_late=True)
 def vmm_sweep() -> int:
     """Every few minutes: for each tenant with a running VMM run, queue again its chunks whose
-    lease expired. Cross-tenant maintenance: which tenants have a running run is read with the
-    scopes disabled (the explicit filter: only the tenant ids), the work runs in each scope."""
-    from django_scopes import scopes_disabled
-
+    lease expired. Cross-tenant maintenance: the companies are walked one by one, each inside its
+    own tenant context (row-level security binds this work like any other)."""
+    from crm.services.tenant_binding import tenant_context
     from parc.models import VmmRun, VmmRunState
 
-    with scopes_disabled():
-        tenant_ids = sorted(
-            set(VmmRun.objects.filter(state=VmmRunState.RUNNING).values_list("tenant_id", flat=True))
-        )
+    tenant_ids = []
+    for company in Company.objects.filter(is_active=True).order_by("pk"):
+        with tenant_context(company):
+            if VmmRun.objects.filter(tenant=company, state=VmmRunState.RUNNING).exists():
+                tenant_ids.append(company.pk)
     for tenant_id in tenant_ids:
         vmm_sweep_tenant.apply_async(kwargs={"tenant_id": tenant_id})
     return len(tenant_ids)

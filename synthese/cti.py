@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from crm.models import Company, Membership, SearchKind
 from crm.normalize import phone_digits
 from crm.services.audit import audit_record
+from crm.services.tenant_binding import tenant_context
 from synthese.models import CallNotification, CtiToken
 from synthese.preferences import preference_get
 from synthese.search import MIN_DIGITS, quick_search
@@ -66,12 +67,20 @@ def cti_tenant_for_token(token: str) -> Company | None:
     if not token:
         return None
     digest = token_hash(token)
-    # Reviewed exception (DESIGN.md §4): the tenant is not known yet; the explicit filter that
-    # replaces the scope is the token's hash itself (unique), compared again in constant time.
-    row = CtiToken.unscoped.select_related("tenant").filter(token_hash=digest).first()
-    if row is None or not hmac.compare_digest(row.token_hash, digest) or not row.tenant.is_active:
+    # The tenant is not known yet and no tenant is bound: the narrow database function of
+    # crm.rls.pre_tenant_lookup gives the tenant of this hash, and nothing else. The row is then
+    # read inside that tenant and its hash compared again in constant time.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT synthese_cti_token_tenant(%s)", [digest])
+        tenant_id = cursor.fetchone()[0]
+    tenant = Company.objects.filter(pk=tenant_id, is_active=True).first() if tenant_id else None
+    if tenant is None:
         return None
-    return row.tenant
+    with tenant_context(tenant):
+        row = CtiToken.objects.filter(token_hash=digest).first()
+    if row is None or not hmac.compare_digest(row.token_hash, digest):
+        return None
+    return tenant
 
 
 def _called_membership(tenant: Company, called_user: str) -> Membership:

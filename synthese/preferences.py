@@ -19,6 +19,7 @@ from .models import UserPreference
 
 COLUMNS_PREFIX = "colonnes:"
 EXPORT_SELECTION = "export:sections"
+MAX_COLUMN_NAME = 100  # characters of a column's name (django-tables2 column attribute)
 
 
 def columns_key(tab_key: str) -> str:
@@ -46,4 +47,8 @@ def columns_excluded(*, user, tenant: Company, tab_key: str) -> list[str]:
 
 
 def columns_excluded_set(*, user, tenant: Company, tab_key: str, excluded: list[str]) -> UserPreference:
-    return preference_set(user=user, tenant=tenant, key=columns_key(tab_key), value=sorted(set(excluded)))
+    """Store the columns hidden in the tab. A column is named like a Python attribute: anything
+    else posted (a NUL byte, which PostgreSQL's JSON refuses, text of any length) is no column and
+    is left out."""
+    names = {name for name in excluded if name.isidentifier() and len(name) <= MAX_COLUMN_NAME}
+    return preference_set(user=user, tenant=tenant, key=columns_key(tab_key), value=sorted(names))

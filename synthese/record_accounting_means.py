@@ -28,6 +28,8 @@ from ventes.services.vouchers import voucher_issue
 
 from .record import section_refused
 
+MAX_PK_DIGITS = 18  # a bigint has 19 digits: 18 always fit
+
 SECTION_KEY = "comptabilite"
 MANDATE_ADD_PERMISSION = "tiers.add_paymentmandate"
 MANDATE_REVOKE_PERMISSION = "tiers.change_paymentmandate"
@@ -126,9 +128,10 @@ def _mandate_add(request, customer, *, bank_accounts):
 
 def _mandate_revoke(request, customer):
     _need(request, MANDATE_REVOKE_PERMISSION)
-    mandate = get_object_or_404(
-        PaymentMandate, tenant=request.tenant, third_party=customer, pk=request.POST.get("mandate") or 0
-    )
+    posted = request.POST.get("mandate", "")
+    # Anything but a row number (text, a number past the column's range) is no mandate: 404.
+    pk = int(posted) if posted.isdecimal() and len(posted) <= MAX_PK_DIGITS else 0
+    mandate = get_object_or_404(PaymentMandate, tenant=request.tenant, third_party=customer, pk=pk)
     try:
         payment_mandate_revoke(tenant=request.tenant, actor=request.user, mandate=mandate)
     except ValidationError as error:

@@ -16,8 +16,8 @@ from __future__ import annotations
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
-from django_tables2 import RequestConfig
 
+from crm.views.pagination import table_configure
 from ventes.filters_billing import PurchaseHistoryFilterSet
 from ventes.selectors_customer import (
     DELIVERY,
@@ -91,7 +91,7 @@ def _view(request) -> str:
 
 
 def _configure(request, table):
-    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    table_configure(request, table, per_page=PER_PAGE)
     return table
 
 

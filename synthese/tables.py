@@ -18,8 +18,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
-from django_tables2 import RequestConfig
 
+from crm.views.pagination import table_configure
 from parc.tables import yes_no_badge
 from tiers.selectors_records import target_kwargs
 from tiers.tables import PER_PAGE, _BaseTable
@@ -97,7 +97,7 @@ def render_tab(
 ) -> str:
     """The HTML of a tab's body: its filters, its sorted and paginated table."""
     table = table_class(rows, ctx=ctx, key=key, exclude=exclude)
-    RequestConfig(request, paginate={"per_page": per_page}).configure(table)
+    table_configure(request, table, per_page=per_page)
     if configure is not None:
         configure(table)
     context = {

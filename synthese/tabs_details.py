@@ -144,13 +144,13 @@ class TechnicalQuoteTable(TabTable):
 
 
 def render_details(request, ctx: SyntheseContext, *, exclude=()) -> str:
-    from django_tables2 import RequestConfig
+    from crm.views.pagination import table_configure
 
     include_inactive = request.GET.get(INACTIVE_PARAMETER) == "1"
     sites = SiteTabTable(site_rows(ctx), ctx=ctx, key=f"{KEY}-sites")
     quotes = TechnicalQuoteTable(technical_quote_rows(ctx), ctx=ctx, key=f"{KEY}-devis")
     for table in (sites, quotes):
-        RequestConfig(request, paginate={"per_page": 10}).configure(table)
+        table_configure(request, table, per_page=10)
     groups = characteristics_for(
         tenant=ctx.tenant, record=ctx.customer, target=CharacteristicTarget.THIRD_PARTY, synthese_only=True
     )

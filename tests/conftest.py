@@ -3,10 +3,20 @@
 from __future__ import annotations
 
 import pytest
+from django.core.management import call_command
 from django_scopes import scope
 
 from crm.rights import ROLES
 from tests.factories import CompanyFactory, member
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The test database as production has it: migrated by the owner, then the init step that
+    creates the application role and grants it the data rights (crm.services.db_roles). Requests
+    and tasks run as that role (row-level security); test code outside them runs as the owner."""
+    with django_db_blocker.unblock():
+        call_command("init_db_roles", verbosity=0, stdout=None)
 
 
 @pytest.fixture

@@ -179,7 +179,7 @@ class _Population:
 
 
 def seed_tiers(ctx: DemoContext) -> None:
-    from django_scopes import scope
+    from crm.services.tenant_binding import tenant_context
 
     from .models import ThirdParty
 
@@ -188,7 +188,7 @@ def seed_tiers(ctx: DemoContext) -> None:
         sizes = dict(ctx.sizes)
         if ctx.scale == "large" and index == 0:
             sizes.update(LARGE_FIRST_COMPANY)
-        with scope(tenant=company):
+        with tenant_context(company):
             population = _population(ctx, company)
             if ThirdParty.objects.filter(tenant=company).exists():
                 continue  # already seeded: a second run adds nothing

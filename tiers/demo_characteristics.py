@@ -42,10 +42,10 @@ REMARKS = ["Accueil au 2e étage", "Contact de préférence le matin", "Parking 
 
 
 def seed(ctx: DemoContext) -> None:
-    from django_scopes import scope
+    from crm.services.tenant_binding import tenant_context
 
     for company in ctx.companies:
-        with scope(tenant=company):
+        with tenant_context(company):
             fields = _groups(company)
             _values(ctx, company, fields)
 

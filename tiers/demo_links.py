@@ -14,7 +14,7 @@ LINKED_CUSTOMERS = 9
 
 
 def seed(ctx: DemoContext) -> None:
-    from django_scopes import scope
+    from crm.services.tenant_binding import tenant_context
 
     from .models import (
         BILL_TO,
@@ -29,7 +29,7 @@ def seed(ctx: DemoContext) -> None:
     from .services import links as services
 
     for company in ctx.companies:
-        with scope(tenant=company):
+        with tenant_context(company):
             services.link_types_ensure(tenant=company)
             if ManagementLink.objects.filter(tenant=company).exists():
                 continue

@@ -17,9 +17,9 @@ REQUESTS = 10
 
 def seed(ctx: DemoContext) -> None:
     from django.apps import apps
-    from django_scopes import scope
 
     from crm.models import Membership
+    from crm.services.tenant_binding import tenant_context
 
     from .models import Lifecycle, Site, ThirdParty, WikiPage
     from .services.attachments import attachment_create
@@ -33,7 +33,7 @@ def seed(ctx: DemoContext) -> None:
         if membership is None:
             continue
         author = membership.user
-        with scope(tenant=company):
+        with tenant_context(company):
             if WikiPage.objects.filter(tenant=company).exists():
                 continue
             customers = list(

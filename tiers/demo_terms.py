@@ -50,10 +50,10 @@ REPS_CUSTOMERS = 30
 
 
 def seed(ctx: DemoContext) -> None:
-    from django_scopes import scope
+    from crm.services.tenant_binding import tenant_context
 
     for company in ctx.companies:
-        with scope(tenant=company):
+        with tenant_context(company):
             references = _references(company)
             _customers_update(company, references)
             _families_insert(company, references["axes"])

@@ -27,6 +27,9 @@ from .selectors_lists import search_words, word_start_regex
 
 # The picker answers from this many characters (seed: "au moins 3 caractères"), at most PICKER_LIMIT rows.
 PICKER_MIN_CHARS = 3
+# What the picker reads of its query; a NUL byte (which no stored text can hold, and PostgreSQL
+# refuses in a query's text) is dropped.
+PICKER_MAX_CHARS = 100
 PICKER_LIMIT = 20
 PICKER_KINDS = {
     "client": (Lifecycle.CUSTOMER,),
@@ -234,7 +237,7 @@ def ship_to_candidates(*, tenant: Company, user, ordering_party: ThirdParty) -> 
 def party_picker(*, tenant: Company, user, query: str, kind: str = "") -> list[ThirdParty]:
     """Visible customers and/or prospects whose name has words starting with every word of
     ``query``, or whose code starts with it; nothing (and no query) under PICKER_MIN_CHARS."""
-    query = (query or "").strip()
+    query = (query or "").replace("\x00", "").strip()[:PICKER_MAX_CHARS]
     words = search_words(query)
     if len(query) < PICKER_MIN_CHARS or not words:
         return []

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from django_scopes import scope
-
 from crm.celery import app
 from crm.models import Company
+from crm.services.tenant_binding import tenant_context
 from tiers.services.signatures import signatures_expire as signatures_expire_for_tenant
 
 
@@ -17,6 +16,6 @@ def signatures_expire() -> int:
     query keeps its tenant filter (and the (tenant, status, expires_at) index)."""
     count = 0
     for tenant in Company.objects.order_by("pk").iterator():
-        with scope(tenant=tenant):
+        with tenant_context(tenant):
             count += signatures_expire_for_tenant(tenant=tenant)
     return count

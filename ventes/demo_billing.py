@@ -32,12 +32,12 @@ BATCH = 5_000
 
 
 def seed(ctx: DemoContext) -> None:
-    from django_scopes import scope
+    from crm.services.tenant_binding import tenant_context
 
     from .models import Delivery, Order
 
     for company in ctx.companies:
-        with scope(tenant=company):
+        with tenant_context(company):
             if Delivery.objects.filter(tenant=company).exists():
                 continue
             cutoff = ctx.today - datetime.timedelta(days=MIN_AGE_DAYS)

@@ -25,14 +25,13 @@ PRICES = (Decimal("49.90"), Decimal("189.00"), Decimal("450.00"), Decimal("1290.
 
 
 def seed(ctx: DemoContext) -> None:
-    from django_scopes import scope
-
+    from crm.services.tenant_binding import tenant_context
     from parc.models import Article
 
     from .models import Order, Quote
 
     for company in ctx.companies:
-        with scope(tenant=company):
+        with tenant_context(company):
             articles = list(Article.objects.filter(tenant=company, is_active=True).order_by("code")[:200])
             done = (
                 Quote.objects.filter(tenant=company).exists() or Order.objects.filter(tenant=company).exists()

@@ -42,12 +42,12 @@ DEAL_LINK_SHARE = 0.33
 
 
 def seed(ctx: DemoContext) -> None:
-    from django_scopes import scope
+    from crm.services.tenant_binding import tenant_context
 
     from .models import Deal
 
     for company in ctx.companies:
-        with scope(tenant=company):
+        with tenant_context(company):
             if Deal.objects.filter(tenant=company).exists():
                 continue
             deals, actions = _seed_company(ctx, company)

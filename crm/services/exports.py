@@ -16,13 +16,13 @@ from django.db import DatabaseError, InterfaceError, OperationalError, transacti
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_scopes import scope, scopes_disabled
 
 from crm.celery import app as celery_app
 from crm.exports.registry import Progress, exporter_registry
 from crm.models import Company, ExportJob
 from crm.rights import active_membership
 from crm.services.audit import audit_record
+from crm.services.tenant_binding import tenant_context
 
 logger = logging.getLogger(__name__)
 
@@ -65,7 +65,7 @@ def _enqueue(job_pk: int, tenant: Company) -> None:
         tasks.export_run.apply_async(kwargs={"tenant_id": tenant.pk, "job_id": job_pk})
     except BrokerError:
         logger.exception("Could not queue export job %s", job_pk)
-        with scope(tenant=tenant):
+        with tenant_context(tenant):
             ExportJob.objects.filter(pk=job_pk).update(
                 status=ExportJob.Status.FAILED, error=export_unavailable_message(), finished_at=timezone.now()
             )
@@ -191,23 +191,22 @@ def exports_purge(*, now: datetime.datetime | None = None) -> int:
     now = now or timezone.now()
     stale = now - datetime.timedelta(days=settings.EXPORT_EXPIRY_DAYS)
     deleted = 0
-    # Reviewed exception (STYLE.md §6): a platform job that cleans every tenant. The explicit
-    # filter on expiry replaces the tenant scope; rows are only deleted, never read or shown,
-    # and each one is deleted inside its own tenant's scope.
-    with scopes_disabled():
-        expired = list(
-            ExportJob.objects.filter(
-                Q(expires_at__lte=now) | Q(expires_at__isnull=True, created_at__lte=stale)
-            ).select_related("tenant")
-        )
-    for job in expired:
-        with scope(tenant=job.tenant):
-            try:
-                if job.file:
-                    job.file.delete(save=False)
-                job.delete()
-            except (OSError, DatabaseError):
-                logger.exception("Could not purge export job %s", job.pk)
-                continue
-        deleted += 1
+    # A platform job that cleans every tenant: the companies one after the other, each inside
+    # its own tenant context (row-level security binds this work like any other).
+    for company in Company.objects.order_by("pk"):
+        with tenant_context(company):
+            expired = list(
+                ExportJob.objects.filter(tenant=company).filter(
+                    Q(expires_at__lte=now) | Q(expires_at__isnull=True, created_at__lte=stale)
+                )
+            )
+            for job in expired:
+                try:
+                    if job.file:
+                        job.file.delete(save=False)
+                    job.delete()
+                except (OSError, DatabaseError):
+                    logger.exception("Could not purge export job %s", job.pk)
+                    continue
+                deleted += 1
     return deleted

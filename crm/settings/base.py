@@ -102,6 +102,12 @@ else:
 
     DATABASES = {"default": database_settings(VAR_DIR / "pgdata")}
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
+# Row-level security (crm/rls.py): requests and tasks run as this role, which the tenant policies
+# bind. In production DATABASE_URL logs in as it; where the login is the tables' owner (the
+# embedded database, the test run), binding switches to it with SET LOCAL ROLE. Migrations run as
+# the owner: DATABASE_MIGRATE_URL when set (crm/management/commands/migrate.py).
+DATABASE_APP_ROLE = os.environ.get("DATABASE_APP_ROLE", "crm360_app")
+DATABASE_MIGRATE_URL = os.environ.get("DATABASE_MIGRATE_URL", "")
 # JIT compilation costs 1-2 s on list queries over 100k rows and never pays back for OLTP queries.
 DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DATABASES["default"]["TEST"] = {"NAME": os.environ.get("TEST_DATABASE_NAME", "crm360_test")}
@@ -264,3 +270,13 @@ ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_BYTES", 20 * 1024 * 10
 # in-app signing page reached by a token link). A request expires after SIGNATURE_EXPIRY_DAYS.
 SIGNATURE_BACKEND = os.environ.get("SIGNATURE_BACKEND", "")
 SIGNATURE_EXPIRY_DAYS = int(os.environ.get("SIGNATURE_EXPIRY_DAYS", "14"))
+# Uploads: a file larger than ATTACHMENT_MAX_BYTES is dropped while it is received, never stored
+# whole (tiers/files.py); below FILE_UPLOAD_MAX_MEMORY_SIZE a file stays in memory, above it goes
+# to a temporary file; the other fields of a request are capped by DATA_UPLOAD_MAX_MEMORY_SIZE.
+FILE_UPLOAD_HANDLERS = [
+    "tiers.files.UploadSizeLimitHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("FILE_UPLOAD_MAX_MEMORY_SIZE", 2_621_440))  # 2.5 MiB
+DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("DATA_UPLOAD_MAX_MEMORY_SIZE", 2_621_440))  # 2.5 MiB

@@ -7,11 +7,11 @@ from __future__ import annotations
 from django.db.models import QuerySet
 from django.shortcuts import render
 from django.views import View
-from django_tables2 import RequestConfig
 
 from crm.exports.registry import EXPORT_PERMISSION, PDF, exporter_registry
 from crm.services.tenancy import business_lines_current
 from crm.views.base import TenantPermissionRequiredMixin
+from crm.views.pagination import table_configure
 
 LIST_TEMPLATE = "crm/list.html"
 PER_PAGE = 25
@@ -45,7 +45,7 @@ class FilteredListView(TenantPermissionRequiredMixin, View):
         self.args, self.kwargs = args, kwargs
         filterset = self.filterset(request)
         table = self.table_class(filterset.qs)
-        RequestConfig(request, paginate={"per_page": self.per_page}).configure(table)
+        table_configure(request, table, per_page=self.per_page)
         query = request.GET.copy()
         query.pop("page", None)
         context = {

@@ -14,8 +14,8 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
-from django_scopes import scope
 
+from crm.services.tenant_binding import tenant_context
 from synthese.cti import (
     AUTO_OPEN,
     auto_open,
@@ -66,7 +66,7 @@ class IncomingCallView(View):
         if not isinstance(event, dict):
             return _error(400, _("Le corps de la requête doit être un objet JSON."))
         called, number = event.get("called_user"), event.get("caller_number")
-        with scope(tenant=tenant):
+        with tenant_context(tenant):
             try:
                 notification = incoming_call_notify(
                     tenant=tenant,

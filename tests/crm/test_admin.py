@@ -1,4 +1,4 @@
-"""The admin: scoped to the tenant for a tenant's administrator, every tenant for a superuser."""
+"""The admin: scoped to the tenant it works in, superuser included (row-level security binds it too)."""
 
 from __future__ import annotations
 
@@ -330,7 +330,14 @@ def test_admin_audit_entry_shown_read_only(login, tenant, tenant_admin):
 # --- Superuser -----------------------------------------------------------------------------------------
 
 
-def test_admin_superuser_sees_every_tenant_with_its_column(login, tenant, other_tenant, superuser):
+def _seat(user, tenant):
+    return MembershipFactory(tenant=tenant, user=user, role=Group.objects.get(name="Administrateur"))
+
+
+def test_admin_superuser_sees_only_the_rows_of_the_company_it_works_in(
+    login, tenant, other_tenant, superuser
+):
+    _seat(superuser, tenant)
     BusinessLineFactory(tenant=tenant, name="Impression ACME")
     BusinessLineFactory(tenant=other_tenant, name="Téléphonie AUTRE")
 
@@ -338,47 +345,44 @@ def test_admin_superuser_sees_every_tenant_with_its_column(login, tenant, other_
 
     assert response.status_code == 200
     assert "Impression ACME" in response.text
-    assert "Téléphonie AUTRE" in response.text
-    assert "column-tenant" in response.text
-    assert f"?tenant__id__exact={other_tenant.pk}" in response.text
+    assert "Téléphonie AUTRE" not in response.text
 
 
-def test_admin_superuser_with_a_seat_still_sees_every_tenant(login, tenant, other_tenant, superuser):
-    MembershipFactory(tenant=tenant, user=superuser, role=Group.objects.get(name="Administrateur"))
+def test_admin_superuser_without_a_seat_sees_no_tenant_row_and_may_add_none(
+    login, tenant, other_tenant, superuser
+):
     BusinessLineFactory(tenant=other_tenant, name="Téléphonie AUTRE")
+    client = login(superuser)
 
-    response = login(superuser).get(reverse("admin:crm_businessline_changelist"))
+    listing = client.get(reverse("admin:crm_businessline_changelist"))
+    adding = client.get(reverse("admin:crm_businessline_add"))
+    companies = client.get(reverse("admin:crm_company_changelist"))
 
-    assert "Téléphonie AUTRE" in response.text
+    assert listing.status_code == 200
+    assert "Téléphonie AUTRE" not in listing.text
+    assert adding.status_code == 403
+    assert "Autre Société" in companies.text  # the global data stays the superuser's
 
 
-def test_admin_superuser_refused_to_create_without_choosing_the_tenant(login, tenant, superuser):
+def test_admin_superuser_creates_a_row_in_the_company_it_works_in(login, tenant, other_tenant, superuser):
+    _seat(superuser, other_tenant)
+
     response = login(superuser).post(
-        reverse("admin:crm_businessline_add"), {"code": "IMP", "name": "Impression"}
-    )
-
-    assert response.status_code == 200
-    assert "Ce champ est obligatoire." in response.text
-    with scope(tenant=tenant):
-        assert not BusinessLine.objects.exists()
-
-
-def test_admin_superuser_creates_a_row_in_the_chosen_tenant(login, tenant, other_tenant, superuser):
-    response = login(superuser).post(
-        reverse("admin:crm_businessline_add"),
-        {"tenant": other_tenant.pk, "code": "IMP", "name": "Impression"},
+        reverse("admin:crm_businessline_add"), {"tenant": tenant.pk, "code": "IMP", "name": "Impression"}
     )
 
     assert response.status_code == 302
     with scope(tenant=other_tenant):
         assert BusinessLine.objects.get(code="IMP").tenant == other_tenant
+    with scope(tenant=tenant):
+        assert not BusinessLine.objects.exists()
 
 
 def test_admin_superuser_refused_a_related_row_of_another_tenant(login, tenant, other_tenant, superuser):
+    _seat(superuser, tenant)
     user = UserFactory()
     foreign_line = BusinessLineFactory(tenant=other_tenant)
     data = {
-        "tenant": tenant.pk,
         "user": user.pk,
         "role": Group.objects.get(name="Commercial").pk,
         "licence": "crm",
@@ -391,15 +395,15 @@ def test_admin_superuser_refused_a_related_row_of_another_tenant(login, tenant, 
     response = login(superuser).post(reverse("admin:crm_membership_add"), data)
 
     assert response.status_code == 200
-    assert "Cet élément appartient à une autre société." in response.text
+    assert "Sélectionnez un choix valide" in response.text
     assert not Membership.unscoped.filter(user=user).exists()
 
 
 def test_admin_superuser_creates_a_membership_with_lines_of_its_tenant(login, tenant, superuser):
+    _seat(superuser, tenant)
     user = UserFactory()
     line = BusinessLineFactory(tenant=tenant)
     data = {
-        "tenant": tenant.pk,
         "user": user.pk,
         "role": Group.objects.get(name="Commercial").pk,
         "licence": "crm",
@@ -486,7 +490,10 @@ def test_tenant_models_use_the_tenant_admin():
     assert (wrong, wrong_inlines) == ([], [])
 
 
-def test_admin_superuser_creates_a_user_with_a_seat_in_the_chosen_tenant(login, other_tenant, superuser):
+def test_admin_superuser_creates_a_user_with_a_seat_in_the_company_it_works_in(
+    login, tenant, other_tenant, superuser
+):
+    _seat(superuser, other_tenant)
     commercial = Group.objects.get(name="Commercial")
     data = {
         "username": "nouveau-autre",
@@ -494,7 +501,7 @@ def test_admin_superuser_creates_a_user_with_a_seat_in_the_chosen_tenant(login, 
         "password1": "Un-mot-de-passe-solide-42",
         "password2": "Un-mot-de-passe-solide-42",
         **_inline_management("memberships", total=1),
-        "memberships-0-tenant": other_tenant.pk,
+        "memberships-0-tenant": tenant.pk,
         "memberships-0-role": commercial.pk,
         "memberships-0-licence": "artis",
         "memberships-0-is_active": "on",
@@ -507,7 +514,7 @@ def test_admin_superuser_creates_a_user_with_a_seat_in_the_chosen_tenant(login, 
     assert (seat.tenant, seat.role) == (other_tenant, commercial)
 
 
-def test_admin_superuser_seat_refused_without_a_tenant(login, superuser):
+def test_admin_superuser_without_a_seat_gives_no_seat(login, tenant, superuser):
     data = {
         "username": "sans-societe",
         "usable_password": "true",
@@ -522,13 +529,15 @@ def test_admin_superuser_seat_refused_without_a_tenant(login, superuser):
     response = login(superuser).post(reverse("admin:auth_user_add"), data)
 
     assert response.status_code == 200
-    assert "Ce champ est obligatoire." in response.text
+    assert "Veuillez soumettre au plus 0 formulaire." in response.text
     assert not Membership.unscoped.filter(user__username="sans-societe").exists()
 
 
 @pytest.mark.parametrize("audience", ["tenant_admin", "superuser"])
 def test_admin_every_list_add_and_change_page_renders(request, login, tenant, audience):
     user = request.getfixturevalue(audience)
+    if audience == "superuser":
+        _seat(user, tenant)
     BusinessLineFactory(tenant=tenant)
     with scope(tenant=tenant):
         AuditEntry.objects.create(tenant=tenant, action="test.action")

@@ -17,6 +17,7 @@ from tests.parc.factories_contracts import (
     ServiceContractFactory,
     cover,
 )
+from tests.queries import REQUEST_QUERIES
 from tests.tiers.factories import ThirdPartyFactory
 from tests.tiers.factories_sites_banks import reserved_customer
 
@@ -50,7 +51,7 @@ def test_contract_list_query_count_does_not_grow(login, rep, tenant, count, djan
     url = reverse("parc:contract_list") + "?activite=toutes"
     client.get(url)
 
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(REQUEST_QUERIES + 17):
         response = client.get(url)
 
     assert response.status_code == 200
@@ -292,7 +293,7 @@ def test_contract_template_list_query_count_does_not_grow(
     url = reverse("parc:contract_template_list")
     client.get(url)
 
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(REQUEST_QUERIES + 15):
         response = client.get(url)
 
     assert len(response.context["table"].page.object_list) == count

@@ -19,6 +19,7 @@ from synthese.cti import AUTO_OPEN, token_hash
 from synthese.models import CallNotification, CtiToken
 from synthese.preferences import preference_set
 from tests.factories import member
+from tests.queries import REQUEST_QUERIES
 from tests.synthese.cti_support import customer_with_phone, tenant_token
 from tests.tiers.factories import ContactLinkFactory
 from tests.tiers.factories_sites_banks import reserved_customer
@@ -219,7 +220,7 @@ def test_poll_costs_one_statement_besides_the_session(
             CallNotification.objects.create(tenant=tenant, user=commercial, caller_number=f"010000000{index}")
     # Session, user, membership (with its tenant), the savepoint pair of ATOMIC_REQUESTS and one
     # UPDATE … RETURNING; with calls, also the role's permissions (create link) and the preference.
-    with django_assert_num_queries(8 if calls else 6):
+    with django_assert_num_queries(REQUEST_QUERIES + (8 if calls else 6)):
         data = client.get(reverse("synthese:cti_poll")).json()
     assert len(data["calls"]) == calls
 

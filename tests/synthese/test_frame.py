@@ -9,6 +9,7 @@ from django_scopes import scope
 
 from crm.models import Licence
 from tests.factories import member
+from tests.queries import REQUEST_QUERIES
 from tests.synthese.frame_support import SIRET, customer_of_size, fake_tabs  # noqa: F401 (fixture)
 from tests.tiers.factories import ContactLinkFactory
 from tests.tiers.factories_sites_banks import CustomerFactory, reserved_customer
@@ -257,7 +258,7 @@ def test_htmx_request_keeping_the_filters_stays_in_the_tab(tenant, commercial, l
 
 # --- Query counts ---------------------------------------------------------------------------------
 
-FRAME_QUERIES = 17
+FRAME_QUERIES = REQUEST_QUERIES + 17
 
 
 @pytest.mark.parametrize("size", [1, 25])

@@ -57,6 +57,21 @@ def test_column_choice_saved_and_applied(tenant, login):
 
 
 @pytest.mark.usefixtures("fake_tabs")
+def test_column_choice_keeps_only_column_names(tenant, login):
+    """Found by tests/fuzz: a NUL byte in a posted column name was a server error (JSON storage)."""
+    customer = customer_of_size(tenant, 1)
+    user = member(tenant, "Commercial")
+    save = reverse("synthese:columns", kwargs={"pk": customer.pk, "tab": "sites"})
+    data = {"offertes": ["nom", "ville\x00", "a b", "x" * 101, "activite"], "colonnes": ["activite"]}
+
+    response = login(user).post(save, data)
+
+    assert response.status_code == 302
+    with scope(tenant=tenant):
+        assert columns_excluded(user=user, tenant=tenant, tab_key="sites") == ["nom"]
+
+
+@pytest.mark.usefixtures("fake_tabs")
 def test_column_choice_of_a_hidden_tab_or_another_tenant_is_404(tenant, other_tenant, login):
     customer = customer_of_size(tenant, 1)
     user = login(member(tenant, "Commercial"))

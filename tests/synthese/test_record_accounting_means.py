@@ -46,7 +46,7 @@ def _html(client, customer) -> str:
 def _account(tenant, customer):
     with scope(tenant=tenant):
         return BankAccountFactory(
-            tenant=tenant, third_party=customer, iban=IBAN_FR, bank_name="Crédit Agricole"
+            tenant=tenant, address__third_party=customer, iban=IBAN_FR, bank_name="Crédit Agricole"
         )
 
 
@@ -164,6 +164,22 @@ def test_revoking_a_mandate(tenant, manager, login):
         record_url(customer, SECTION), {"action": "revoquer_mandat", "mandate": mandate.pk}
     )
     assert _messages(response) == ["Cette autorisation de prélèvement est déjà révoquée."]
+
+
+@pytest.mark.parametrize("posted", ["abc", "", "-1", "1.5", "99999999999999999999999", "\u00b2"])
+def test_revoking_a_mandate_that_is_no_row_number_is_404(tenant, manager, login, posted):
+    """Found by tests/fuzz: a mandate number that was not an integer was a server error."""
+    customer = CustomerFactory(tenant=tenant)
+    mandate = _mandate(tenant, manager, customer)
+
+    response = login(manager).post(
+        record_url(customer, SECTION), {"action": "revoquer_mandat", "mandate": posted}
+    )
+
+    assert response.status_code == 404
+    with scope(tenant=tenant):
+        mandate.refresh_from_db()
+    assert mandate.status != MandateStatus.REVOKED
 
 
 def test_another_customers_or_tenants_mandate_is_404(tenant, other_tenant, manager, login):

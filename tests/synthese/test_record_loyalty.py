@@ -7,6 +7,7 @@ import pytest
 
 from tests.factories import member
 from tests.fidelite.factories import account_of, balance, credit
+from tests.queries import REQUEST_QUERIES
 from tests.synthese.record_support import assert_section_guarded, record_url
 from tests.tiers.factories import ThirdPartyFactory
 
@@ -79,4 +80,4 @@ def test_loyalty_queries_do_not_depend_on_the_ledger_size(tenant, login, entries
     assert response.status_code == 200
 
 
-QUERIES = 14
+QUERIES = REQUEST_QUERIES + 14

@@ -10,6 +10,7 @@ import pytest
 from django_scopes import scope
 
 from tests.factories import member
+from tests.queries import REQUEST_QUERIES
 from tests.synthese.frame_support import customer_of_size
 from tests.synthese.record_support import assert_section_guarded, member_with_perms, record_url
 from tests.tiers.factories import AddressFactory, ContactLinkFactory, SiteFactory
@@ -19,7 +20,7 @@ from tiers import models as tiers
 pytestmark = pytest.mark.django_db
 
 SECTION = "carte"
-MAP_QUERIES = 14
+MAP_QUERIES = REQUEST_QUERIES + 14
 LAT, LNG = Decimal("45.757814"), Decimal("4.832011")  # customer_of_size's main site
 
 

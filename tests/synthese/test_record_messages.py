@@ -11,6 +11,7 @@ from django_scopes import scope
 from crm import sms
 from crm.models import AuditEntry
 from tests.factories import member
+from tests.queries import REQUEST_QUERIES
 from tests.synthese.record_support import assert_section_guarded, field_errors, record_url
 from tests.tiers.factories import ContactLinkFactory
 from tests.tiers.factories_records import PDF, upload
@@ -139,7 +140,11 @@ def test_email_refused_with_a_forbidden_attachment_keeps_nothing(tenant, custome
     response = login(manager).post(record_url(customer, SECTION), data)
     assert response.status_code == 200
     html = response.content.decode()
-    assert field_errors(html, "id_email-attachments") == '<p class="error">Type de fichier non autorisé.</p>'
+    assert field_errors(html, "id_email-attachments") == (
+        '<p class="error">Type de fichier non autorisé. Types acceptés : PDF, images (PNG, JPEG, GIF, '
+        "WebP), documents Word, Excel et PowerPoint (docx, xlsx, pptx), OpenDocument (odt, ods, odp), "
+        "texte et CSV.</p>"
+    )
     form = _kept(html, "email-envoi")
     assert 'value="Votre contrat"' in form  # the typed text is kept, the file is not (and it says so)
     assert "Les pièces jointes ne sont pas conservées après un refus : sélectionnez-les de nouveau." in form
@@ -216,7 +221,7 @@ def test_sending_needs_the_add_action_permission(tenant, customer, login):
 
 
 # Session, user, membership and permissions (5), the customer (1), contacts, messages sent.
-MESSAGES_QUERIES = 12
+MESSAGES_QUERIES = REQUEST_QUERIES + 12
 
 
 @pytest.mark.parametrize("size", [1, 6])

@@ -10,6 +10,7 @@ from django_scopes import scope
 from crm.models import Licence
 from parc.models import ContractKind
 from tests.factories import member
+from tests.queries import REQUEST_QUERIES
 from tests.synthese.factories import build_world
 from tests.synthese.record_support import assert_section_guarded, invoices_of, member_with_perms, record_url
 from tests.tiers.factories_characteristics import CharacteristicFieldFactory
@@ -158,7 +159,7 @@ def test_synthese_header_and_tiers_page_link_to_the_record(tenant, manager, logi
 
 # Session, user, membership and permissions (5), the customer (1), the section's blocks: identity,
 # custom fields (2), services, last articles, events; the rest is the page's shell.
-PRINCIPAL_QUERIES = 16
+PRINCIPAL_QUERIES = REQUEST_QUERIES + 16
 
 
 @pytest.mark.parametrize("extra", [0, 4])

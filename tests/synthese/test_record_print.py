@@ -16,6 +16,7 @@ from crm.models import ExportJob
 from synthese.record_print import PRINT_TEMPLATES, CustomerRecordExporter, record_print_context
 from tests.celery_worker import celery_conf, skip_or_fail
 from tests.factories import member
+from tests.queries import REQUEST_QUERIES
 from tests.synthese.frame_support import customer_of_size
 from tests.synthese.record_support import (
     assert_section_guarded,
@@ -35,7 +36,7 @@ UNREACHABLE_BROKER = "redis://127.0.0.1:1/13"
 
 SECTION = "imprimer"
 CONTEXT_QUERIES = 14
-PAGE_QUERIES = 10
+PAGE_QUERIES = REQUEST_QUERIES + 10
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from django_scopes import scope
 from crm.models import AuditEntry, Licence
 from tests.factories import UserFactory, member
 from tests.parc.factories_requests import InterventionFactory
+from tests.queries import REQUEST_QUERIES
 from tests.synthese.factories import build_world
 from tests.synthese.record_support import assert_section_guarded, field_errors, record_url
 from tests.ventes.factories_pipeline import ActionFactory
@@ -192,7 +193,7 @@ def test_history_intervention_opens_its_request(tenant, manager, login):
 
 # Session, user, membership and permissions (5), the customer (1); the blocks: tasks, agenda (3),
 # events, time spent, history (count and page); the rest is the page's shell.
-SUIVI_QUERIES = 18
+SUIVI_QUERIES = REQUEST_QUERIES + 18
 
 
 @pytest.mark.parametrize("extra", [0, 4])

@@ -10,6 +10,7 @@ from django_scopes import scope
 
 from crm.models import Country
 from tests.factories import member
+from tests.queries import REQUEST_QUERIES
 from tests.synthese.frame_support import customer_of_size
 from tests.synthese.record_support import assert_section_guarded, member_with_perms, record_url
 from tests.tiers.factories import AddressFactory
@@ -19,7 +20,7 @@ from tiers import models as tiers
 pytestmark = pytest.mark.django_db
 
 SECTION = "complementaires"
-TERMS_QUERIES = 13
+TERMS_QUERIES = REQUEST_QUERIES + 13
 
 
 @pytest.fixture

@@ -84,7 +84,7 @@ def merge_case(tenant, *, extra_sites: int = 0) -> MergeCase:
             source_contact=ContactFactory(tenant=tenant),
             target=loser,
         )
-        remark = CharacteristicFieldFactory(tenant=tenant, label="Remarque")
+        remark = CharacteristicFieldFactory(group__tenant=tenant, label="Remarque")
         copiers = CharacteristicFieldFactory(tenant=tenant, label="Copieurs", group=remark.group)
         content_type = ContentType.objects.get_for_model(tiers.ThirdParty)
         tiers.CharacteristicValue.objects.bulk_create(

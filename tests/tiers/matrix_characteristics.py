@@ -12,7 +12,7 @@ def _third_party(ctx: MatrixContext) -> dict:
     """A customer of tenant A with one address, and one characteristic field of tenant A."""
     third_party = CustomerFactory(tenant=ctx.tenant)
     AddressFactory(third_party=third_party, tenant=ctx.tenant, code="001")
-    CharacteristicFieldFactory(tenant=ctx.tenant)
+    CharacteristicFieldFactory(group__tenant=ctx.tenant)
     return {"pk": third_party.pk}
 
 

@@ -32,6 +32,11 @@ from tiers.services.attachments import attachment_create
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media_root")]
 
+TYPE_REFUSED = (
+    "Type de fichier non autorisé. Types acceptés : PDF, images (PNG, JPEG, GIF, WebP), documents Word, "
+    "Excel et PowerPoint (docx, xlsx, pptx), OpenDocument (odt, ods, odp), texte et CSV."
+)
+
 
 @pytest.fixture
 def manager(tenant):
@@ -76,7 +81,7 @@ def test_an_executable_named_pdf_is_refused(tenant, manager):
 
     errors = _refusal(tenant, manager, customer, upload=upload("facture.pdf", EXE))
 
-    assert errors == {"file": ["Type de fichier non autorisé."]}
+    assert errors == {"file": [TYPE_REFUSED]}
     with scope(tenant=tenant):
         assert not Attachment.objects.exists()
 
@@ -103,10 +108,10 @@ def test_a_plain_zip_and_binary_data_are_refused(tenant, manager):
     customer = CustomerFactory(tenant=tenant)
 
     assert _refusal(tenant, manager, customer, upload=upload("a.docx", buffer.getvalue())) == {
-        "file": ["Type de fichier non autorisé."]
+        "file": [TYPE_REFUSED]
     }
     assert _refusal(tenant, manager, customer, upload=upload("a.txt", b"texte\x00binaire")) == {
-        "file": ["Type de fichier non autorisé."]
+        "file": [TYPE_REFUSED]
     }
 
 
@@ -200,7 +205,7 @@ def test_upload_through_the_page(tenant, manager, login):
     refused = login(manager).post(_add_url(customer), {"title": "Virus", "file": upload("v.pdf", EXE)})
 
     assert response.status_code == 302
-    assert "Type de fichier non autorisé." in refused.content.decode()
+    assert TYPE_REFUSED in refused.content.decode()
     with scope(tenant=tenant):
         assert list(Attachment.objects.values_list("title", flat=True)) == ["Bon"]
 

@@ -181,7 +181,7 @@ def test_a_refusal_writes_nothing(tenant, fields, record):
 
 
 def test_field_of_another_tenant_is_never_used(tenant, other_tenant, record):
-    foreign = CharacteristicFieldFactory(tenant=other_tenant)
+    foreign = CharacteristicFieldFactory(group__tenant=other_tenant)
 
     with pytest.raises(ValidationError) as error:
         _set(tenant, record, {foreign.pk: "valeur"})

@@ -295,6 +295,16 @@ def test_picker_matches_word_starts_and_code_prefix_by_kind(tenant, other_tenant
     assert [row["id"] for row in prospects] == [prospect.pk]
 
 
+def test_picker_ignores_a_nul_byte_in_the_query(tenant, commercial, login):
+    """Found by tests/fuzz: a NUL byte in ?q= reached the code filter, a server error."""
+    CustomerFactory(tenant=tenant, name="Imprimerie Martin", code="C100001")
+
+    response = login(commercial).get(reverse("tiers:party_picker"), {"q": "c10\x000"})
+
+    assert response.status_code == 200
+    assert [row["code"] for row in response.json()] == ["C100001"]
+
+
 def test_picker_is_limited_to_twenty(tenant, commercial, login):
     for index in range(22):
         CustomerFactory(tenant=tenant, name=f"Imprimerie {index:02d}")

@@ -110,3 +110,13 @@ def test_lookup_endpoint_refused_for_a_post(client, tenant):
     response = client.post(URL, {"code": "75001"})
 
     assert response.status_code == 405
+
+
+def test_lookup_reads_only_the_start_of_a_long_text(db, django_assert_max_num_queries):
+    """Found by tests/fuzz: 10,000 characters of short words made one condition per word, a query
+    that ran for minutes. Only the first words of the first 60 characters are read."""
+    with django_assert_max_num_queries(1):
+        places = postal_lookup(city="lyon " + "a " * 5000, code="6" * 10_000)
+
+    assert places == []
+    assert postal_lookup(city="lyon" + " " * 10_000 + "zzz")[0].city == "LYON"

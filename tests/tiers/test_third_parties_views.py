@@ -9,6 +9,7 @@ from django_scopes import scope
 
 from crm.models import AuditEntry, Country, Currency
 from tests.factories import member
+from tests.queries import REQUEST_QUERIES
 from tests.tiers.factories import AddressFactory, SiteFactory
 from tests.tiers.factories_third_parties import (
     OTHER_SIRET,
@@ -458,6 +459,26 @@ def test_close_page_confirms_then_closes(ref, tenant, login):
         assert ThirdPartyVisibility.objects.get(third_party=third_party).is_closed is True
 
 
+@pytest.mark.parametrize(
+    ("reason", "message"),
+    [
+        ("Cessation\x00", "Le caractère nul n\u2019est pas autorisé."),
+        ("x" * 501, "Assurez-vous que cette valeur comporte au plus 500 caractères (actuellement 501)."),
+    ],
+)
+def test_close_refuses_a_reason_the_database_cannot_store(ref, tenant, login, reason, message):
+    """Found by tests/fuzz: a NUL byte in the reason was a server error."""
+    third_party = TPFactory(tenant=tenant)
+    client = login(member(tenant, "Manager"))
+
+    response = client.post(f"/tiers/{third_party.pk}/fermer/", {"reason": reason})
+
+    assert response.status_code == 200
+    assert [str(m) for m in response.context["messages"]] == [message]
+    with scope(tenant=tenant):
+        assert not ThirdPartyVisibility.objects.filter(third_party=third_party, is_closed=True).exists()
+
+
 def test_close_by_a_commercial_goes_home_as_the_third_party_is_now_hidden(ref, tenant, login):
     third_party = TPFactory(tenant=tenant)
     client = login(member(tenant, "Commercial"))
@@ -615,7 +636,7 @@ def test_addresses_page_query_count_does_not_grow_with_the_addresses(
     client = login(member(tenant, "Commercial"))
     client.get(f"/tiers/{third_party.pk}/adresses/")  # warm the session and the content types
 
-    with django_assert_num_queries(14):
+    with django_assert_num_queries(REQUEST_QUERIES + 14):
         response = client.get(f"/tiers/{third_party.pk}/adresses/")
 
     assert len(response.context["formset"].initial_forms) == count

@@ -14,6 +14,7 @@ from django_scopes import scope
 
 from crm.rights import COMMERCIAL
 from tests.factories import member
+from tests.queries import REQUEST_QUERIES
 from tests.ventes.factories_sales import (
     CustomerFactory,
     OrderFactory,
@@ -70,7 +71,7 @@ def test_order_list_query_count_does_not_grow(login, rep, tenant, count, django_
     client = login(rep)
     client.get(LIST)
 
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(REQUEST_QUERIES + 16):
         response = client.get(LIST)
 
     assert len(response.context["table"].page.object_list) == count
@@ -148,6 +149,24 @@ def test_order_create_refuses_an_unlinked_bill_to_with_the_message(login, rep, t
         "Omega ne peut pas être le client facturé d'une commande de Alpha : choisissez le client "
         "lui-même ou un client lié par un lien de gestion « client à facturer »."
     ]
+
+
+@pytest.mark.parametrize("rate", [":", "vingt", "NaN", "1e999999999"])
+def test_order_create_refuses_a_vat_rate_that_is_no_number(login, rep, tenant, rate):
+    """Found by tests/fuzz: Decimal's InvalidOperation on the rate was a server error."""
+    customer = CustomerFactory(tenant=tenant, name="Alpha")
+
+    response = login(rep).post(
+        reverse("ventes:order_create", kwargs={"pk": customer.pk}),
+        _form_data(customer, **{"lignes-0-vat_rate": rate}),
+    )
+
+    assert response.status_code == 200
+    assert response.context["formset"][0].errors["vat_rate"] == [
+        f"Sélectionnez un choix valide. {rate} n\u2019en fait pas partie."
+    ]
+    with scope(tenant=tenant):
+        assert not Order.objects.exists()
 
 
 def _exposed_customer(tenant, control):

@@ -51,3 +51,10 @@ class ConversionForm(forms.Form):
                     error_messages=required,
                 )
             self.fields[name] = field
+
+
+class ReasonForm(forms.Form):
+    """The optional reason typed on a confirmation page (close, reopen, validate, delete): kept in
+    the audit trail, so it must be text the database can store."""
+
+    reason = forms.CharField(required=False, max_length=500)

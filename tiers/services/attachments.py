@@ -7,7 +7,6 @@ from __future__ import annotations
 import uuid
 from urllib.parse import urlsplit
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.validators import URLValidator
@@ -16,18 +15,27 @@ from django.utils.translation import gettext as _
 
 from crm.models import Company
 from crm.services.audit import audit_record
-from tiers.files import file_type_detect, filename_sanitize
+from tiers.files import accepted_types_label, file_type_detect, filename_sanitize, upload_max_bytes
 from tiers.models import Attachment, AttachmentKind
 
 from .targets import target_fields
 
-DEFAULT_MAX_BYTES = 20 * 1024 * 1024
 URL_SCHEMES = ("http", "https")
 URL_MAX_LENGTH = 500
 
 
 def attachment_max_bytes() -> int:
-    return int(getattr(settings, "ATTACHMENT_MAX_BYTES", DEFAULT_MAX_BYTES))
+    return upload_max_bytes()
+
+
+def message_too_large() -> str:
+    return _("Le fichier dépasse la taille maximale autorisée (%(size)s Mo).") % {
+        "size": f"{attachment_max_bytes() / (1024 * 1024):g}"
+    }
+
+
+def message_type_refused() -> str:
+    return _("Type de fichier non autorisé. Types acceptés : %(types)s.") % {"types": accepted_types_label()}
 
 
 def _title_check(title: str) -> str:
@@ -38,19 +46,13 @@ def _title_check(title: str) -> str:
 
 
 def _file_check(upload) -> tuple:
-    limit = attachment_max_bytes()
     if upload.size == 0:
         raise ValidationError({"file": _("Le fichier est vide.")})
-    if upload.size > limit:
-        raise ValidationError(
-            {
-                "file": _("Le fichier dépasse la taille maximale autorisée (%(size)s Mo).")
-                % {"size": f"{limit / (1024 * 1024):g}"}
-            }
-        )
+    if upload.size > attachment_max_bytes():
+        raise ValidationError({"file": message_too_large()})
     file_type = file_type_detect(upload, name=upload.name or "")
     if file_type is None:
-        raise ValidationError({"file": _("Type de fichier non autorisé.")})
+        raise ValidationError({"file": message_type_refused()})
     return file_type
 
 

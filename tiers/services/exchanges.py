@@ -15,10 +15,10 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_scopes import scope
 
 from crm.models import Company
 from crm.services.audit import audit_record
+from crm.services.tenant_binding import tenant_context
 from tiers.models import Exchange, ExchangeStatus
 
 from .targets import target_fields
@@ -70,7 +70,7 @@ def exchange_create(
 
 def exchange_send(*, tenant: Company, actor, exchange_id: int) -> Exchange | None:
     """E-mail a committed exchange to its recipients and record the outcome."""
-    with scope(tenant=tenant):
+    with tenant_context(tenant):
         item = Exchange.objects.select_related("author").filter(tenant=tenant, pk=exchange_id).first()
         if item is None:
             return None

@@ -31,6 +31,10 @@ COUNTRY_CODE = "FR"
 BATCH_SIZE = 5000
 LOOKUP_LIMIT = 20
 LOOKUP_MIN_LENGTH = 2
+# What a lookup reads of its text: every word is one more condition of the query, so a long text
+# (10,000 characters of short words) made a query that ran for minutes.
+LOOKUP_MAX_LENGTH = 60
+LOOKUP_MAX_WORDS = 8  # "Saint-Remy-en-Bouzemont-Saint-Genest-et-Isson"
 
 
 def fixture_document(file_name: str) -> dict:
@@ -150,8 +154,8 @@ def postal_lookup(*, code: str = "", city: str = "", limit: int = LOOKUP_LIMIT) 
     """
     from tiers.models import PostalCode
 
-    code = "".join((code or "").split())
-    words = normalize_words(city)
+    code = "".join((code or "")[:LOOKUP_MAX_LENGTH].split())
+    words = normalize_words((city or "")[:LOOKUP_MAX_LENGTH])[:LOOKUP_MAX_WORDS]
     if len(code) < LOOKUP_MIN_LENGTH and len("".join(words)) < LOOKUP_MIN_LENGTH:
         return []
     if code and not code.isdigit():

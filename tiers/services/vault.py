@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from crm.models import Company
 from crm.services.audit import audit_record
+from crm.services.tenant_binding import tenant_context
 from tiers import vault
 from tiers.models import VaultSecret
 
@@ -17,6 +18,14 @@ from .targets import target_fields
 
 REVEAL_PERMISSION = "crm.reveal_secret"
 PLAIN_FIELDS = ("label", "login", "url")
+
+
+class RevealedValue(str):
+    """A revealed secret: renders as itself, but its repr (error reports' frame variables, log
+    arguments, debuggers) is masked, so a failure after a reveal never copies it anywhere."""
+
+    def __repr__(self) -> str:
+        return "'********'"
 
 
 def _check(*, label: str, secret: str) -> None:
@@ -107,24 +116,32 @@ def vault_secret_reveal(*, tenant: Company, actor, item: VaultSecret) -> dict[st
         raise PermissionDenied(_("Vous n'avez pas le droit de révéler les secrets du coffre-fort."))
     with transaction.atomic():
         audit_record(tenant=tenant, actor=actor, action="vault.reveal", instance=item)
-    return {"secret": vault.decrypt(item.secret_encrypted), "notes": vault.decrypt(item.notes_encrypted)}
+    return {
+        "secret": RevealedValue(vault.decrypt(item.secret_encrypted)),
+        "notes": RevealedValue(vault.decrypt(item.notes_encrypted)),
+    }
 
 
 def vault_rotate_all(*, batch_size: int = 500) -> int:
     """Re-encrypt every secret of every tenant with the newest key, in one transaction.
 
-    Cross-tenant maintenance: the caller (the rotate_vault_key command) runs it with the scope
-    disabled. Returns the number of secrets rewritten."""
+    Cross-tenant maintenance (the rotate_vault_key command): the companies one after the other,
+    each inside its own tenant context (row-level security binds this work like any other), all
+    in one transaction so that a failure leaves every secret as it was. Returns the number of
+    secrets rewritten."""
     count = 0
     with transaction.atomic():
-        queryset = (
-            VaultSecret.objects.select_for_update()
-            .only("pk", "secret_encrypted", "notes_encrypted")
-            .order_by("pk")
-        )
-        for item in queryset.iterator(chunk_size=batch_size):
-            item.secret_encrypted = vault.rotate(item.secret_encrypted)
-            item.notes_encrypted = vault.rotate(item.notes_encrypted)
-            item.save(update_fields=["secret_encrypted", "notes_encrypted"])
-            count += 1
+        for company in Company.objects.order_by("pk"):
+            with tenant_context(company):
+                queryset = (
+                    VaultSecret.objects.select_for_update()
+                    .filter(tenant=company)
+                    .only("pk", "secret_encrypted", "notes_encrypted")
+                    .order_by("pk")
+                )
+                for item in queryset.iterator(chunk_size=batch_size):
+                    item.secret_encrypted = vault.rotate(item.secret_encrypted)
+                    item.notes_encrypted = vault.rotate(item.notes_encrypted)
+                    item.save(update_fields=["secret_encrypted", "notes_encrypted"])
+                    count += 1
     return count

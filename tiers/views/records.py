@@ -21,7 +21,7 @@ from django.utils.http import content_disposition_header, url_has_allowed_host_a
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.debug import sensitive_post_parameters, sensitive_variables
 
 from crm.views.base import TenantPermissionRequiredMixin
 from tiers.forms.records import AttachmentForm, ExchangeForm, VaultSecretForm, WikiPageForm
@@ -39,7 +39,7 @@ from tiers.selectors_records import (
     wiki_pages_of_customer,
     with_target_labels,
 )
-from tiers.services.attachments import attachment_create, attachment_delete
+from tiers.services.attachments import attachment_create, attachment_delete, message_too_large
 from tiers.services.exchanges import exchange_create, exchange_delete
 from tiers.services.vault import (
     vault_secret_create,
@@ -180,7 +180,11 @@ class AttachmentCreateView(RecordPage):
 
     def post(self, request, content_type: int, object_id: int):
         form = AttachmentForm(request.POST, request.FILES)
-        if form.is_valid():
+        if "file" in getattr(request, "uploads_too_large", ()):
+            # Dropped while received (tiers.files.UploadSizeLimitHandler): say why it is missing.
+            form.is_valid()
+            form.add_error("file", message_too_large())
+        elif form.is_valid():
             try:
                 attachment_create(
                     tenant=request.tenant,
@@ -491,6 +495,7 @@ class VaultRevealView(RecordPage):
     model = VaultSecret
     http_method_names = ["post"]
 
+    @method_decorator(sensitive_variables("revealed", "response"))
     def post(self, request, pk: int):
         revealed = vault_secret_reveal(tenant=request.tenant, actor=request.user, item=self.item)
         template = "_vault_revealed.html" if request.htmx else "vault_revealed.html"

@@ -13,14 +13,16 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views import View
-from django_scopes import scope, scopes_disabled
 
+from crm.models import Company
+from crm.services.tenant_binding import tenant_context
 from tiers.forms.records import SignatureForm, SignForm
 from tiers.models import Attachment, Signature
 from tiers.selectors_records import signatures_of_customer
@@ -68,25 +70,41 @@ class SignatureCreateView(RecordPage):
         return self.page(request, "signature_form.html", form=form, document=self.item)
 
 
-def _signature_for_token(token: str) -> Signature:
+def _signature_tenant(token: str) -> Company:
+    """The company of the signature whose link carries ``token``, or 404.
+
+    The signer has no account, hence no tenant: the narrow database function of
+    crm.rls.pre_tenant_lookup gives the tenant of the token's hash (the SHA-256 of a 256-bit
+    random token, impossible to guess), and nothing else; the signature itself is then read
+    inside that tenant."""
     if not TOKEN_SHAPE.match(token):
         raise Http404
-    # Reviewed exception (DESIGN.md §4): the signer has no account, hence no tenant scope. The
-    # filter that replaces the scope is the SHA-256 of a 256-bit random token, unique per tenant
-    # and impossible to guess; the row found brings its tenant, whose scope is opened next.
-    with scopes_disabled():
-        item = (
-            Signature.objects.select_related("tenant", "document")
-            .filter(token_hash=token_hash(token))
-            .first()
-        )
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT tiers_signature_tenant(%s)", [token_hash(token)])
+        tenant_id = cursor.fetchone()[0]
+    tenant = Company.objects.filter(pk=tenant_id).first() if tenant_id else None
+    if tenant is None:
+        raise Http404
+    return tenant
+
+
+def _signature_for_token(token: str) -> Signature:
+    item = Signature.objects.select_related("tenant", "document").filter(token_hash=token_hash(token)).first()
     if item is None:
         raise Http404
     return item
 
 
+class _TokenTenantView(View):
+    """A page of the signer: runs inside the tenant of its token's signature."""
+
+    def dispatch(self, request, *args, token: str, **kwargs):
+        with tenant_context(_signature_tenant(token)):
+            return super().dispatch(request, *args, token=token, **kwargs)
+
+
 @method_decorator(login_not_required, name="dispatch")
-class SignView(View):
+class SignView(_TokenTenantView):
     """The local provider's signing page: the document, then Signer / Refuser (with a reason)."""
 
     http_method_names = ["get", "post"]
@@ -114,21 +132,20 @@ class SignView(View):
         if not form.is_valid():
             return self.show(request, item, token, form)
         sign = form.cleaned_data["decision"] == "sign"
-        with scope(tenant=item.tenant):
-            try:
-                answered = signature_answer(
-                    tenant=item.tenant, item=item, sign=sign, reason=form.cleaned_data["reason"]
-                )
-            except SignatureClosed as closed:
-                return self.closed(request, item, closed.message)
-            except ValidationError as exc:
-                form_add_service_error(form, exc)
-                return self.show(request, item, token, form)
+        try:
+            answered = signature_answer(
+                tenant=item.tenant, item=item, sign=sign, reason=form.cleaned_data["reason"]
+            )
+        except SignatureClosed as closed:
+            return self.closed(request, item, closed.message)
+        except ValidationError as exc:
+            form_add_service_error(form, exc)
+            return self.show(request, item, token, form)
         return render(request, "tiers/records/sign_done.html", {"signature": answered})
 
 
 @method_decorator(login_not_required, name="dispatch")
-class SignDocumentView(View):
+class SignDocumentView(_TokenTenantView):
     """The document to sign, for the holder of a link that can still be answered."""
 
     http_method_names = ["get"]
@@ -139,8 +156,7 @@ class SignDocumentView(View):
             signature_answerable(item)
         except SignatureClosed:
             raise Http404 from None
-        with scope(tenant=item.tenant):
-            return document_response(item.document)
+        return document_response(item.document)
 
 
 def _signatures_load(request, third_party) -> dict:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from crm.views.base import TenantPermissionRequiredMixin
+from tiers.forms.lifecycle import ReasonForm
 from tiers.forms.third_parties import (
     AddressFormSet,
     AllowedUsersForm,
@@ -243,9 +244,12 @@ class _ConfirmView(ThirdPartyObjectMixin, View):
         return self.page(request, self.template, action=self.action)
 
     def post(self, request, pk: int):
-        reason = request.POST.get("reason", "")[:500]
+        form = ReasonForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(form.errors["reason"]))
+            return self.page(request, self.template, action=self.action)
         try:
-            third_party = self.run(request, reason)
+            third_party = self.run(request, form.cleaned_data["reason"])
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
             return self.page(request, self.template, action=self.action)

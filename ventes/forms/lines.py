@@ -4,7 +4,7 @@ static/js/document-lines.js. The rules are the services' (ventes.services.lines)
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django import forms
@@ -26,6 +26,16 @@ def _decimal(label, **kwargs) -> forms.DecimalField:
     )
 
 
+def _rate(value: str) -> Decimal:
+    """The posted VAT rate as a Decimal; text that is no number raises ValueError, which the
+    TypedChoiceField turns into its "invalid choice" error (Decimal's InvalidOperation was a
+    server error)."""
+    try:
+        return Decimal(value)
+    except InvalidOperation as exc:
+        raise ValueError(value) from exc
+
+
 def rate_value(rate: Decimal) -> str:
     """A VAT rate as the select's option value: 20.00 → "20", 5.50 → "5.5"."""
     return f"{Decimal(rate).normalize():f}"
@@ -38,7 +48,7 @@ class LineForm(forms.Form):
     quantity = _decimal(_("Quantité"), max_digits=12, decimal_places=3)
     unit_price = _decimal(_("Prix unitaire HT"), max_digits=14, decimal_places=4)
     discount_percent = _decimal(_("Remise %"), max_digits=5, decimal_places=2, initial=Decimal(0))
-    vat_rate = forms.TypedChoiceField(label=_("TVA %"), coerce=Decimal, choices=())
+    vat_rate = forms.TypedChoiceField(label=_("TVA %"), coerce=_rate, choices=())
     unit_cost = _decimal(
         _("Coût unitaire"), max_digits=14, decimal_places=4, initial=Decimal(0), required=False
     )

@@ -11,11 +11,11 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views import View
-from django_tables2 import RequestConfig
 
 from crm.exports.registry import exporter_registry
 from crm.views.base import TenantPermissionRequiredMixin
 from crm.views.lists import PER_PAGE
+from crm.views.pagination import table_configure
 from tiers.models import CreditControl
 from tiers.views.detail import Section, section_register
 from ventes.exports_credit import OVER_LIMIT
@@ -41,7 +41,7 @@ class CreditControlView(TenantPermissionRequiredMixin, View):
     def get(self, request):
         rows = customers_over_limit(tenant=request.tenant, user=request.user)
         table = CreditControlTable(rows)
-        RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+        table_configure(request, table, per_page=PER_PAGE)
         context = {"title": _("Clients en dépassement d'encours"), "table": table, "nav": "credit"}
         # Printable and exportable (ventes/exports_credit.py).
         if exporter_registry.get(OVER_LIMIT).is_allowed(request.user):
@@ -56,7 +56,7 @@ class AgedBalanceView(TenantPermissionRequiredMixin, View):
     def get(self, request):
         at = date_param(request)
         table = AgedBalanceTable(aged_balance_rows(tenant=request.tenant, user=request.user, at=at))
-        RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+        table_configure(request, table, per_page=PER_PAGE)
         context = {"title": _("Balance âgée"), "table": table, "at": at, "nav": "aged_balance"}
         return render(request, PAGE_TEMPLATE, context)
 

@@ -2,10 +2,10 @@ import time
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django_scopes import scopes_disabled
 
 from crm.models import Company
 from crm.search import search_index_rebuild
+from crm.services.tenant_binding import tenant_context
 
 
 class Command(BaseCommand):
@@ -18,20 +18,17 @@ class Command(BaseCommand):
         parser.add_argument("--tenant", help="code de la société (par défaut : toutes)")
 
     def handle(self, *args, tenant: str | None = None, **options):
-        # Cross-tenant maintenance: no request scope exists here; each company is rebuilt with an
-        # explicit tenant_id filter in every statement (crm.search.search_index_rebuild).
-        with scopes_disabled():
-            companies = Company.objects.order_by("code")
-            if tenant:
-                companies = companies.filter(code=tenant)
-                if not companies.exists():
-                    raise CommandError(f"Société inconnue : {tenant}")
-            for company in companies:
-                started = time.perf_counter()
-                self.stdout.write(f"{company.code} :")
-                with transaction.atomic():
-                    counts = search_index_rebuild(tenant_id=company.pk, out=self.stdout.write)
-                self.stdout.write(
-                    f"  {sum(counts.values())} entrées en {time.perf_counter() - started:.1f} s"
-                )
+        # Cross-tenant maintenance: the companies one after the other, each rebuilt in its own
+        # transaction inside its own tenant context (row-level security binds it like any work).
+        companies = Company.objects.order_by("code")
+        if tenant:
+            companies = companies.filter(code=tenant)
+            if not companies.exists():
+                raise CommandError(f"Société inconnue : {tenant}")
+        for company in companies:
+            started = time.perf_counter()
+            self.stdout.write(f"{company.code} :")
+            with transaction.atomic(), tenant_context(company):
+                counts = search_index_rebuild(tenant_id=company.pk, out=self.stdout.write)
+            self.stdout.write(f"  {sum(counts.values())} entrées en {time.perf_counter() - started:.1f} s")
         self.stdout.write(self.style.SUCCESS("Index de recherche reconstruit."))

@@ -9,9 +9,9 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from django_scopes import scope
 
 from crm.models import Company
+from crm.services.tenant_binding import tenant_context
 from parc.management.commands.import_equipment import company_find
 from parc.services.vmm_runs import vmm_run_process, vmm_run_start
 from parc.tasks import month_just_ended
@@ -42,7 +42,7 @@ class Command(BaseCommand):
             companies = list(Company.objects.filter(is_active=True).order_by("pk"))
         refused = 0
         for company in companies:
-            with scope(tenant=company):
+            with tenant_context(company):
                 try:
                     run = vmm_run_start(tenant=company, month=month, enqueue=not options["sync"])
                 except ValidationError as refusal:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django_scopes import scope
 
 from crm.models import Company
+from crm.services.tenant_binding import tenant_context
 from parc.services.equipment import FORMATS, ImportFatalError, equipment_import, rows_read
 
 
@@ -35,7 +35,7 @@ class Command(BaseCommand):
         company = company_find(options["tenant"])
         try:
             rows = rows_read(Path(options["file"]), options.get("format"))
-            with scope(tenant=company):
+            with tenant_context(company):
                 report = equipment_import(tenant=company, actor=None, rows=rows)
         except ImportFatalError as exc:
             raise CommandError(str(exc)) from exc

@@ -1,7 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
-from django_scopes import scope
 
 from crm.models import Company
+from crm.services.tenant_binding import tenant_context
 from synthese.cti import cti_token_rotate
 
 
@@ -18,6 +18,6 @@ class Command(BaseCommand):
         company = Company.objects.filter(code=tenant).first()
         if company is None:
             raise CommandError(f"Société inconnue : {tenant}")
-        with scope(tenant=company):
+        with tenant_context(company):
             token = cti_token_rotate(tenant=company, actor=None)
         self.stdout.write(token)

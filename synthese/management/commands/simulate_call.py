@@ -5,9 +5,9 @@ import urllib.request
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
-from django_scopes import scope
 
 from crm.models import Company
+from crm.services.tenant_binding import tenant_context
 from synthese.cti import incoming_call_notify
 
 
@@ -32,7 +32,7 @@ class Command(BaseCommand):
         company = Company.objects.filter(code=tenant).first()
         if company is None:
             raise CommandError(f"Société inconnue : {tenant}")
-        with scope(tenant=company):
+        with tenant_context(company):
             try:
                 notification = incoming_call_notify(tenant=company, called_user=user, caller_number=number)
             except ValidationError as exc:

@@ -1,0 +1,15 @@
+"""Row-level security on every tenant table of the app (crm.rls)."""
+
+from django.db import migrations
+
+from crm.rls import TenantRowLevelSecurity
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("parc", "0002_vmm_runs"),
+    ]
+
+    operations = [
+        TenantRowLevelSecurity(),
+    ]

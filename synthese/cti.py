@@ -29,7 +29,7 @@ from django.utils.translation import gettext as _
 from crm.models import Company, Membership, SearchKind
 from crm.normalize import phone_digits
 from crm.services.audit import audit_record
-from crm.services.tenant_binding import tenant_context
+from crm.services.tenant_binding import tenant_context, tenant_of_token
 from synthese.models import CallNotification, CtiToken
 from synthese.preferences import preference_get
 from synthese.search import MIN_DIGITS, quick_search
@@ -70,11 +70,8 @@ def cti_tenant_for_token(token: str) -> Company | None:
     # The tenant is not known yet and no tenant is bound: the narrow database function of
     # crm.rls.pre_tenant_lookup gives the tenant of this hash, and nothing else. The row is then
     # read inside that tenant and its hash compared again in constant time.
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT synthese_cti_token_tenant(%s)", [digest])
-        tenant_id = cursor.fetchone()[0]
-    tenant = Company.objects.filter(pk=tenant_id, is_active=True).first() if tenant_id else None
-    if tenant is None:
+    tenant = tenant_of_token("synthese_cti_token_tenant", digest)
+    if tenant is None or not tenant.is_active:
         return None
     with tenant_context(tenant):
         row = CtiToken.objects.filter(token_hash=digest).first()

@@ -106,6 +106,18 @@ def tenant_context(tenant, *, user_id: int | None = None) -> Iterator[None]:
         yield
 
 
+def tenant_of_token(function: str, digest: str):
+    """The company that a pre-tenant lookup function (crm.rls.pre_tenant_lookup) gives for a
+    token's hash, or None. The only read a token-authenticated request makes before its tenant
+    is bound."""
+    from crm.models import Company
+
+    with connections[DEFAULT_DB_ALIAS].cursor() as cursor:
+        cursor.execute(f"SELECT {function}(%s)", [digest])
+        tenant_id = cursor.fetchone()[0]
+    return Company.objects.filter(pk=tenant_id).first() if tenant_id else None
+
+
 def _rebind_reopened(sender, connection, **kwargs) -> None:
     """A connection re-opened inside a session-level binding (a task after a network blip)
     gets the binding again rather than silently seeing no rows."""

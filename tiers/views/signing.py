@@ -13,7 +13,6 @@ import re
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import path
@@ -22,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 
 from crm.models import Company
-from crm.services.tenant_binding import tenant_context
+from crm.services.tenant_binding import tenant_context, tenant_of_token
 from tiers.forms.records import SignatureForm, SignForm
 from tiers.models import Attachment, Signature
 from tiers.selectors_records import signatures_of_customer
@@ -79,10 +78,7 @@ def _signature_tenant(token: str) -> Company:
     inside that tenant."""
     if not TOKEN_SHAPE.match(token):
         raise Http404
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT tiers_signature_tenant(%s)", [token_hash(token)])
-        tenant_id = cursor.fetchone()[0]
-    tenant = Company.objects.filter(pk=tenant_id).first() if tenant_id else None
+    tenant = tenant_of_token("tiers_signature_tenant", token_hash(token))
     if tenant is None:
         raise Http404
     return tenant
